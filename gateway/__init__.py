@@ -1,0 +1,1 @@
+"""SciCat OAI-PMH and DataCite export gateway."""

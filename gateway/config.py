@@ -1,0 +1,78 @@
+"""All configuration, read from environment variables in this one place.
+
+The README has the table of these variables; keep the two in step.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from mappings.options import DEFAULT_PUBLIC_STATUSES, MappingOptions
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8080"
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    mongodb_uri: str | None = None
+    scicat_db: str = "dacat-next"
+    store: str = "sqlite:///var/gateway.sqlite3"
+    base_url: str = DEFAULT_BASE_URL
+    repository_name: str = "SciCat demo repository"
+    admin_email: str = "gateway-admin@example.org"
+    repository_identifier: str = "127.0.0.1"
+    landing_page_url: str = DEFAULT_BASE_URL + "/records/{doi}"
+    proposal_pid_url: str | None = None
+    public_statuses: tuple[str, ...] = DEFAULT_PUBLIC_STATUSES
+    token_secret: str | None = None
+    xsd_dir: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        base_url = env.get("GATEWAY_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+        host = urlsplit(base_url).hostname or "localhost"
+        statuses = _split_list(env.get("GATEWAY_PUBLIC_STATUSES", ",".join(DEFAULT_PUBLIC_STATUSES)))
+        if "private" in statuses:
+            raise ConfigError("GATEWAY_PUBLIC_STATUSES must not contain 'private'")
+        landing = env.get("GATEWAY_LANDING_PAGE_URL", base_url + "/records/{doi}")
+        if "{doi}" not in landing:
+            raise ConfigError("GATEWAY_LANDING_PAGE_URL needs a {doi} placeholder")
+        proposal = env.get("GATEWAY_PROPOSAL_PID_URL") or None
+        if proposal is not None and "{proposalId}" not in proposal:
+            raise ConfigError("GATEWAY_PROPOSAL_PID_URL needs a {proposalId} placeholder")
+        xsd_dir = env.get("GATEWAY_XSD_DIR")
+        return cls(
+            mongodb_uri=env.get("GATEWAY_MONGODB_URI") or None,
+            scicat_db=env.get("GATEWAY_SCICAT_DB", "dacat-next"),
+            store=env.get("GATEWAY_STORE", "sqlite:///var/gateway.sqlite3"),
+            base_url=base_url,
+            repository_name=env.get("GATEWAY_REPOSITORY_NAME", "SciCat demo repository"),
+            admin_email=env.get("GATEWAY_ADMIN_EMAIL", "gateway-admin@example.org"),
+            repository_identifier=env.get("GATEWAY_REPOSITORY_IDENTIFIER", host),
+            landing_page_url=landing,
+            proposal_pid_url=proposal,
+            public_statuses=statuses,
+            token_secret=env.get("GATEWAY_TOKEN_SECRET") or None,
+            xsd_dir=Path(xsd_dir) if xsd_dir else None,
+        )
+
+    @property
+    def mapping_options(self) -> MappingOptions:
+        return MappingOptions(
+            landing_page_url=self.landing_page_url,
+            proposal_pid_url=self.proposal_pid_url,
+            public_statuses=self.public_statuses,
+        )
