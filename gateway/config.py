@@ -23,6 +23,19 @@ def _split_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     mongodb_uri: str | None = None
@@ -37,6 +50,13 @@ class Settings:
     public_statuses: tuple[str, ...] = DEFAULT_PUBLIC_STATUSES
     token_secret: str | None = None
     xsd_dir: Path | None = None
+    # OAI-PMH: records per ListRecords page, headers per ListIdentifiers page, lifetime of
+    # a resumptionToken in seconds, the oai_datacite datacentreSymbol, an optional XSL URL.
+    oai_page_size: int = 100
+    oai_header_page_size: int = 500
+    oai_token_ttl: int = 24 * 3600
+    datacentre_symbol: str = "SCICAT.DEMO"
+    oai_stylesheet: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -67,6 +87,11 @@ class Settings:
             public_statuses=statuses,
             token_secret=env.get("GATEWAY_TOKEN_SECRET") or None,
             xsd_dir=Path(xsd_dir) if xsd_dir else None,
+            oai_page_size=_positive_int(env, "GATEWAY_OAI_PAGE_SIZE", 100),
+            oai_header_page_size=_positive_int(env, "GATEWAY_OAI_HEADER_PAGE_SIZE", 500),
+            oai_token_ttl=_positive_int(env, "GATEWAY_OAI_TOKEN_TTL", 24 * 3600),
+            datacentre_symbol=env.get("GATEWAY_DATACENTRE_SYMBOL", "").strip() or "SCICAT.DEMO",
+            oai_stylesheet=env.get("GATEWAY_OAI_STYLESHEET") or None,
         )
 
     @property
