@@ -1,0 +1,224 @@
+"""Lenient marshmallow fields for free-form SciCat documents.
+
+SciCat documents are validated loosely (or not at all) by SciCat, so every value may have
+the wrong type. These fields never let one bad value sink a record: a bad scalar fails only
+its own field (marshmallow then keeps the record's other fields), and a bad element of a
+list is dropped and reported through the active problem sink.
+"""
+from __future__ import annotations
+
+import contextlib
+from contextvars import ContextVar
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+
+from .problems import Problems
+from .text import clean_text
+
+_sink: ContextVar[Problems | None] = ContextVar("problem_sink", default=None)
+_path: ContextVar[str] = ContextVar("field_path", default="")
+
+
+@contextlib.contextmanager
+def collecting(problems: Problems, path: str = ""):
+    """Route problems reported by fields during a load into ``problems``."""
+    token_sink, token_path = _sink.set(problems), _path.set(path)
+    try:
+        yield problems
+    finally:
+        _sink.reset(token_sink)
+        _path.reset(token_path)
+
+
+def report(field: str, code: str, message: str) -> None:
+    sink = _sink.get()
+    if sink is not None:
+        sink.add(code, _path.get() + field, message)
+
+
+def flatten_errors(messages: Any, path: str, problems: Problems) -> None:
+    """Turn marshmallow's nested error dict into one problem per failing field."""
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            sub = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+            flatten_errors(value, sub, problems)
+    elif isinstance(messages, list) and messages and all(isinstance(m, str) for m in messages):
+        problems.add("invalid-value", path, "; ".join(messages))
+    elif isinstance(messages, list):
+        for item in messages:
+            flatten_errors(item, path, problems)
+
+
+class Lenient(fields.Field):
+    """SciCat writes ``null`` for absent values: null is never an error."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_none", True)
+        super().__init__(**kwargs)
+
+
+class Text(Lenient):
+    """A cleaned single-line string; numbers are accepted and written as text."""
+
+    multiline = False
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValidationError(f"expected a string, got {type(value).__name__}")
+        return clean_text(value, multiline=self.multiline)
+
+
+class LongText(Text):
+    multiline = True
+
+
+class Year(Lenient):
+    """publicationYear as a four-digit string; SciCat stores an int or a string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("expected a year")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value).strip() if isinstance(value, (int, str)) else ""
+        if len(text) == 4 and text.isdigit():
+            return text
+        raise ValidationError(f"not a four-digit year: {str(value)[:40]!r}")
+
+
+def to_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """A BSON date, an ISO-8601 string or an Extended-JSON ``{"$date": ...}`` as aware UTC."""
+    if isinstance(value, datetime):
+        return to_utc(value)
+    if isinstance(value, dict) and set(value) == {"$date"}:
+        value = value["$date"]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return datetime.fromtimestamp(value / 1000, timezone.utc)
+    if isinstance(value, str) and 4 <= len(value.strip()) <= 40:
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        with contextlib.suppress(ValueError, OverflowError):
+            return to_utc(datetime.fromisoformat(text))
+    return None
+
+
+class Date(Lenient):
+    def _deserialize(self, value, attr, data, **kwargs):
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValidationError(f"not a date: {str(value)[:40]!r}")
+        return parsed
+
+
+class Number(Lenient):
+    """A non-negative integer; numeric strings are accepted."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("expected a number")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, int) and value >= 0:
+            return value
+        raise ValidationError(f"not a non-negative integer: {str(value)[:40]!r}")
+
+
+class Coordinate(Lenient):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise ValidationError("expected a number")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"not a number: {str(value)[:40]!r}") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValidationError("not a finite number")
+        return number
+
+
+class Strings(Lenient):
+    """A list of cleaned strings; a lone string counts as a one-element list."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise ValidationError(f"expected a list, got {type(value).__name__}")
+        out = []
+        for index, item in enumerate(value):
+            text = clean_text(item) if isinstance(item, str) else None
+            if text is not None:
+                out.append(text)
+            elif not (isinstance(item, str) or item is None):
+                report(f"{attr}[{index}]", "invalid-value", f"expected a string, got {type(item).__name__}; dropped")
+        return out
+
+
+class Items(Lenient):
+    """A list of sub-documents, each loaded on its own with ``schema``.
+
+    ``from_string`` turns a bare string element into a sub-document (e.g. a creator given
+    only by name). Elements that fail entirely are dropped; partly valid ones keep their
+    valid fields. Every failure is reported with its path.
+    """
+
+    def __init__(self, schema: type[Schema], from_string: Callable[[str], dict] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.schema = schema(unknown=EXCLUDE)
+        self.from_string = from_string
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dict) or (isinstance(value, str) and self.from_string):
+            value = [value]
+        if not isinstance(value, list):
+            raise ValidationError(f"expected a list, got {type(value).__name__}")
+        return [item for index, raw in enumerate(value) if (item := self._load_one(raw, f"{attr}[{index}]"))]
+
+    def _load_one(self, raw: Any, path: str) -> dict | None:
+        if isinstance(raw, str) and self.from_string:
+            raw = self.from_string(raw)
+        if not isinstance(raw, dict):
+            if raw is not None:
+                report(path, "invalid-value", f"expected an object, got {type(raw).__name__}; dropped")
+            return None
+        outer = _path.get()
+        token = _path.set(f"{outer}{path}.")
+        try:
+            return _drop_empty(self.schema.load(raw))
+        except ValidationError as err:
+            sink = _sink.get()
+            if sink is not None:
+                flatten_errors(err.messages, outer + path, sink)
+            return _drop_empty(err.valid_data or {})
+        finally:
+            _path.reset(token)
+
+
+class Object(Lenient):
+    """A single sub-document loaded with ``schema`` (a string may stand for it)."""
+
+    def __init__(self, schema: type[Schema], from_string: Callable[[str], dict] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.items = Items(schema, from_string)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, (dict, str)):
+            raise ValidationError(f"expected an object, got {type(value).__name__}")
+        if isinstance(value, str) and self.items.from_string is None:
+            raise ValidationError("expected an object, got str")
+        return self.items._load_one(value, attr)
+
+
+def _drop_empty(data: dict) -> dict:
+    return {k: v for k, v in data.items() if v not in (None, "", [], {})}

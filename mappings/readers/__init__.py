@@ -1,0 +1,1 @@
+"""Readers: external metadata formats back into the canonical record (inverse serializers)."""

@@ -1,0 +1,1 @@
+"""Serializers of the canonical DataCite record; none of them reads SciCat fields."""
