@@ -4,7 +4,7 @@ A canonical record is a plain ``dict`` using DataCite REST API JSON attribute na
 (the ``attributes`` object of ``{"data": {"type": "dois", "attributes": ...}}``) with the
 kernel-4.7 vocabulary. Conventions that every producer and consumer relies on:
 
-- ``doi``: the DOI, lower-case ``10.`` form, no resolver prefix.
+- ``doi``: the DOI as SciCat keys it (``10.`` form, no resolver prefix, case kept).
 - ``url``: landing page URL (absolute, http/https) or absent.
 - ``creators`` / ``contributors``: lists of objects ``{name, nameType?, givenName?, familyName?,
   nameIdentifiers: [{nameIdentifier, nameIdentifierScheme, schemeUri?}],
