@@ -1,7 +1,7 @@
 """Shared test fixtures.
 
 The tests talk to a real MongoDB-wire server (an embedded SecantusDB started
-once per session) and read SciCat example documents from ../shared.
+once per test run) and read SciCat example documents from ../shared.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def fixtures_dir(shared_dir: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def mongo():
-    """One embedded SecantusDB for the whole session (temporary storage)."""
+    """One embedded SecantusDB for the whole test run (temporary storage)."""
     with EmbeddedMongo() as server:
         yield server
 
@@ -63,7 +63,7 @@ def _seeded(client, name: str, folder: Path):
     return db
 
 
-# Seeded databases are shared by the session: tests must only read them. A
+# Seeded databases are shared by all tests: tests must only read them. A
 # test that writes takes `empty_db`.
 
 
@@ -87,7 +87,7 @@ def demo_db(mongo_client):
 
 @pytest.fixture
 def empty_db(mongo_client):
-    """A fresh, empty database of the session server, dropped afterwards."""
+    """A fresh, empty database on the shared server, dropped afterwards."""
     name = "t_" + uuid.uuid4().hex[:12]
     yield mongo_client[name]
     mongo_client.drop_database(name)

@@ -15,7 +15,7 @@ def _array_length(path) -> int:
     return len(json_util.loads(path.read_text(encoding="utf-8")))
 
 
-def test_session_server_is_loopback_and_answers(mongo):
+def test_shared_server_is_loopback_and_answers(mongo):
     assert mongo.uri == f"mongodb://127.0.0.1:{mongo.port}"
     assert mongo.running
     assert mongo.client().admin.command("ping")["ok"] == 1
