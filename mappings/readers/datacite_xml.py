@@ -1,8 +1,8 @@
 """DataCite kernel-4 XML (4.0-4.7) -> canonical record: the inverse of the XML serializer.
 
 Used to round-trip DataCite's own examples and to check that our JSON and XML agree.
-Text is whitespace-trimmed (source files are often indented) and the DOI lower-cased, as
-the canonical record requires.
+Text is whitespace-trimmed (source files are often indented); the DOI keeps its case, as
+in the canonical record.
 
 What the canonical record cannot hold, and is therefore dropped:
 - ``identifier`` with an ``identifierType`` other than DOI (the record has only ``doi``);
@@ -267,7 +267,7 @@ class _Reader:
         put = self.put
         identifier = root.find(self.q("identifier"))
         if identifier is not None and (identifier.get("identifierType") or "DOI").upper() == "DOI":
-            put(record, "doi", (_text(identifier) or "").lower())
+            put(record, "doi", _text(identifier))
         put(record, "creators", self.people(root, "creators", "creator", "creatorName", True))
         put(record, "titles", self.objects(root, "titles", "title", "title", _TITLE))
         put(record, "publisher", self.publisher(root))

@@ -7,28 +7,19 @@ scanned for characters illegal in XML 1.0 when lxml refuses it (the rare path).
 """
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from mappings.record import ATTRIBUTE_ORDER, DATACITE_XSD_URL, NS_DATACITE
+from mappings.text import xml_safe
 
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SCHEMA_LOCATION = f"{NS_DATACITE} {DATACITE_XSD_URL}"
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
 _NSMAP = {None: NS_DATACITE, "xsi": NS_XSI}
 _XSI_LOCATION = f"{{{NS_XSI}}}schemaLocation"
 _SubElement = etree.SubElement
-
-# Everything outside the XML 1.0 Char production (lone surrogates included).
-_ILLEGAL_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def xml_safe(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot carry."""
-    return _ILLEGAL_XML.sub("", text)
-
 
 def as_text(value: object) -> str | None:
     """A record value as element/attribute text, or None when there is nothing to write."""
@@ -46,7 +37,7 @@ def as_text(value: object) -> str | None:
 def add(parent, tag: str, text: str | None = None, attrib: dict | None = None):
     """Append a child element; never raises on a str (illegal characters are dropped)."""
     try:
-        child = _SubElement(parent, tag, attrib) if attrib else _SubElement(parent, tag)
+        child = _SubElement(parent, tag, attrib)
     except ValueError:
         child = _SubElement(parent, tag, {k: xml_safe(v) for k, v in attrib.items()})
     if text is not None:
@@ -439,7 +430,12 @@ def to_element(record: dict) -> etree._Element:
     return root
 
 
+def serialize(element: etree._Element, pretty: bool = True) -> bytes:
+    """UTF-8 bytes with the declaration in the usual double-quoted form (lxml writes
+    single quotes, which some harvesters' first-line checks do not expect)."""
+    return XML_DECLARATION + etree.tostring(element, encoding="UTF-8", pretty_print=pretty)
+
+
 def to_xml(record: dict, pretty: bool = True) -> bytes:
     """UTF-8 DataCite XML with an XML declaration."""
-    return etree.tostring(
-        to_element(record), xml_declaration=True, encoding="UTF-8", pretty_print=pretty)
+    return serialize(to_element(record), pretty)
