@@ -4,6 +4,7 @@ Every output format is a serializer of the record built here; nothing else reads
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,7 +54,7 @@ def map_publication(published: object, datasets: list = (), proposals: list = ()
     pub, problems = normalize_published(published)
     meta = pub.get("metadata", {})
     dsets = _normalize_all(datasets, normalize_dataset, problems)
-    props = [_with_visibility(p) for p in _normalize_all(proposals, normalize_proposal, problems) if p.get("proposalId")]
+    props = [p for p in map(_with_visibility, _normalize_all(proposals, normalize_proposal, problems)) if p.get("proposalId")]
     doi = ids.normalize_doi(pub.get("doi") or pub.get("id"))
     status = pub.get("status")
     result = MappingResult(doi=doi, status=status, public=options.is_public(status), record=None,
@@ -65,7 +66,9 @@ def map_publication(published: object, datasets: list = (), proposals: list = ()
         problems.add("missing-doi", "doi", "no valid DOI in 'doi' or '_id'", ERROR)
         return result
     record = _build(doi, pub, meta, dsets, props, options, problems)
-    result.record = _scrub_emails(record, problems)
+    if "@" in json.dumps(record, ensure_ascii=False):
+        record = _scrub_emails(record, problems)
+    result.record = record
     result.extras = _extras(pub, meta, dsets)
     _check(result.record, problems)
     return result

@@ -1,6 +1,7 @@
 """Plain-text names from SciCat (v3 ``creator`` strings): persons, organisations, "et al."."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -57,6 +58,7 @@ def display_name(given: str | None, family: str | None, fallback: str) -> str:
     return f"{family}, {given}" if given and family else fallback
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """A comparison key under which "Borisova, Elena" and "Elena Borisova" are the same person."""
     given, family = split_person(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from .fields import (Coordinate, Date, Items, LongText, Number, Object, Strings, Text, Year,
-                     collecting, flatten_errors)
+                     collecting, flatten_errors, load)
 from .problems import Problems
 
 
@@ -311,7 +311,7 @@ def _load(schema: Schema, doc: object, problems: Problems, path: str = "") -> di
         return {}
     with collecting(problems, path + "." if path else ""):
         try:
-            data = schema.load(doc)
+            data = load(schema, doc)
         except ValidationError as err:
             flatten_errors(err.messages, path, problems)
             data = err.valid_data or {}

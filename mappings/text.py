@@ -25,6 +25,9 @@ def clean_text(value: object, *, multiline: bool = False) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    if not multiline and value.isprintable() and "  " not in value and len(value) <= MAX_LENGTH:
+        # the common case: nothing to remove or collapse (isprintable() rejects \t \n and controls)
+        return value.strip() or None
     text = xml_safe(value)
     text = text.strip() if multiline else _SPACES.sub(" ", text).strip()
     if len(text) > MAX_LENGTH:
