@@ -99,15 +99,25 @@ class TokenCodec:
             return None
 
 
+def _is(value, *types) -> bool:
+    # bool is an int subclass, but never a valid field here
+    return isinstance(value, types) and not isinstance(value, bool)
+
+
 def _state(fields: list) -> HarvestState | None:
-    # Only tokens signed with our key get here, yet a key shared with an older release
-    # could have signed another layout: check the version before trusting the shape.
+    # Only tokens signed with our key get here, yet a key shared with another release
+    # could have signed another layout: check the shape before trusting it.
     if not isinstance(fields, list) or len(fields) != 11 or fields[0] != _VERSION:
         return None
     (_, verb, prefix, set_spec, start, end, after_ts, after_id, cursor, size, issued) = fields
+    if not (_is(verb, str) and _is(prefix, str) and _is(after_id, str)
+            and all(_is(n, int) for n in (after_ts, cursor, size, issued))
+            and (set_spec is None or _is(set_spec, str))
+            and all(v is None or _is(v, int) for v in (start, end))):
+        return None
     return HarvestState(
         verb=verb, metadata_prefix=prefix, set_spec=set_spec,
         from_=_moment(start), until=_moment(end),
         after=(_moment(after_ts), after_id),
-        cursor=int(cursor), complete_list_size=int(size), issued=_moment(issued),
+        cursor=cursor, complete_list_size=size, issued=_moment(issued),
     )
