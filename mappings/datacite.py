@@ -4,7 +4,6 @@ Every output format is a serializer of the record built here; nothing else reads
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +16,6 @@ from .names import name_key
 from .options import MappingOptions
 from .problems import ERROR, INFO, Problems
 from .schemas import normalize_dataset, normalize_proposal, normalize_published
-from .text import EMAIL_REDACTED, contains_email, redact_emails
 from .vocab import (DATE_TYPES, DESCRIPTION_TYPES, FUNDER_IDENTIFIER_TYPES, RESOURCE_TYPES_GENERAL,
                     TITLE_TYPES, canonical_term)
 
@@ -66,8 +64,6 @@ def map_publication(published: object, datasets: list = (), proposals: list = ()
         problems.add("missing-doi", "doi", "no valid DOI in 'doi' or '_id'", ERROR)
         return result
     record = _build(doi, pub, meta, dsets, props, options, problems)
-    if "@" in json.dumps(record, ensure_ascii=False):
-        record = _scrub_emails(record, problems)
     result.record = record
     result.extras = _extras(pub, meta, dsets)
     _check(result.record, problems)
@@ -493,20 +489,6 @@ def _extras(pub: dict, meta: dict, dsets: list[dict]) -> dict:
         "downloadLink": link if link and ids.is_http_url(link) else None,
         "datasets": [{"pid": d.get("pid") or d["id"], "name": d.get("datasetName")} for d in dsets],
     }
-
-
-def _scrub_emails(value, problems: Problems, path: str = ""):
-    """No e-mail address from a SciCat document is ever disseminated, whatever field it hides in."""
-    if isinstance(value, str):
-        if contains_email(value):
-            problems.add("email-removed", path or "record", "an e-mail address was removed", INFO)
-            return redact_emails(value)
-        return value
-    if isinstance(value, list):
-        return [_scrub_emails(v, problems, f"{path}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        return {k: _scrub_emails(v, problems, f"{path}.{k}" if path else k) for k, v in value.items()}
-    return value
 
 
 def _check(record: dict, problems: Problems) -> None:

@@ -21,6 +21,7 @@ _HANDLE = re.compile(r"^(?:hdl:|(?:https?://)?hdl\.handle\.net/)?(\d+(?:\.\d+)*/
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/[^\s\"<>]+")
 _URL_IN_TEXT = re.compile(r"https?://[^\s\"<>]+", re.I)
 _TRAILING = ".,;:)]}'"
+_SPACE = re.compile(r"\s")
 
 
 def orcid_checksum_ok(digits: str) -> bool:
@@ -82,7 +83,7 @@ def normalize_handle(value: object) -> str | None:
 
 
 def is_http_url(value: object) -> bool:
-    if not isinstance(value, str) or any(ch.isspace() for ch in value):
+    if not isinstance(value, str) or _SPACE.search(value):
         return False
     try:
         parts = urlsplit(value)

@@ -298,3 +298,14 @@ def test_wrong_types_are_problems_not_exceptions():
     result = map_publication(doc, options=OPTS)
     assert [c["name"] for c in result.record["creators"]] == ["Lee, Jun"]
     assert "missing-title" in codes(result) and not result.valid
+
+
+@pytest.mark.parametrize("value", ["²²²²", "２０２１", "20x1", True, 2021.5])
+def test_non_ascii_digits_are_not_years(value):
+    result = map_publication(v3(publicationYear=value, registeredTime=None, createdAt=None), options=OPTS)
+    assert "missing-publication-year" in codes(result) and not result.valid
+
+
+def test_non_ascii_digit_sizes_are_problems():
+    result = map_publication(v4(sizeOfArchive="²", numberOfFiles="٣"), options=OPTS)
+    assert "sizes" not in result.record and "invalid-value" in codes(result)
