@@ -154,8 +154,12 @@ class Validator:
         except etree.XMLSyntaxError as exc:
             return [f"not well-formed XML: {exc}"]
         with self._lock:
-            if self.schema.validate(tree):
-                return []
+            try:
+                if self.schema.validate(tree):
+                    return []
+            except etree.XMLSchemaValidateError as exc:
+                # libxml2 gives up on unexpanded entity references (we never expand them).
+                return [f"cannot be validated: {exc}"]
             return [f"line {e.line}: {e.message}" for e in self.schema.error_log]
 
 
