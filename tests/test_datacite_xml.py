@@ -124,8 +124,9 @@ def full_record() -> dict:
              "relationType": "Other", "relationTypeInformation": "measured with"},
         ],
         "relatedItems": [{
-            "relatedItemType": "JournalArticle", "relationType": "IsCitedBy",
-            "relationTypeInformation": "cited in",
+            # metadata-scheme attributes are only right with HasMetadata/IsMetadataFor
+            "relatedItemType": "Text", "relationType": "HasMetadata",
+            "relationTypeInformation": "a metadata record",
             "relatedItemIdentifier": {"relatedItemIdentifier": "10.5072/article",
                                       "relatedItemIdentifierType": "DOI",
                                       "relatedMetadataScheme": "x", "schemeUri": "https://x.org/",
