@@ -7,6 +7,8 @@ scanned for characters illegal in XML 1.0 when lxml refuses it (the rare path).
 """
 from __future__ import annotations
 
+from numbers import Number
+
 from lxml import etree
 
 from mappings.record import ATTRIBUTE_ORDER, DATACITE_XSD_URL, NS_DATACITE
@@ -21,17 +23,18 @@ _NSMAP = {None: NS_DATACITE, "xsi": NS_XSI}
 _XSI_LOCATION = f"{{{NS_XSI}}}schemaLocation"
 _SubElement = etree.SubElement
 
+
 def as_text(value: object) -> str | None:
     """A record value as element/attribute text, or None when there is nothing to write."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, str):
         return value
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
-    if isinstance(value, (dict, list, tuple)):
-        return None  # a structure where text belongs: nothing sensible to write
-    return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Number):  # int, Decimal
+        return str(value)
+    return None  # a structure or object where text belongs: nothing sensible to write
 
 
 def add(parent, tag: str, text: str | None = None, attrib: dict | None = None):
