@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Protocol
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 
 from gateway.oai.datestamps import DAY, end_of_day, parse_datestamp
 from gateway.oai.errors import BAD_ARGUMENT, BAD_VERB, OAIError
@@ -126,21 +126,17 @@ class ListIdentifiersSchema(_Verb):
     set_spec = _Pattern(SET_SPEC, "setSpec", data_key="set")
     resumption_token = _Token(data_key="resumptionToken")
 
-    @pre_load
-    def _remember_names(self, data, **kwargs):
-        self._names = frozenset(data)
-        return data
-
-    @validates_schema(skip_on_field_errors=False)
-    def _exclusive_token(self, data, **kwargs):
+    @validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _exclusive_token(self, data, original, **kwargs):
         # The raw names count, not the loaded ones: a malformed companion of the token
         # still makes the combination illegal (P16).
-        if "resumptionToken" in self._names:
-            others = sorted(self._names - {"resumptionToken"})
+        names = set(original)
+        if "resumptionToken" in names:
+            others = sorted(names - {"resumptionToken"})
             if others:
                 raise ValidationError(
                     f"resumptionToken is exclusive; not allowed with {', '.join(others)}")
-        elif "metadataPrefix" not in self._names:
+        elif "metadataPrefix" not in names:
             raise ValidationError("Missing data for required field.", "metadataPrefix")
 
     @validates_schema
@@ -156,13 +152,15 @@ class ListRecordsSchema(ListIdentifiersSchema):
     pass
 
 
-SCHEMAS: dict[str, type[_Verb]] = {
-    "Identify": IdentifySchema,
-    "ListMetadataFormats": ListMetadataFormatsSchema,
-    "ListSets": ListSetsSchema,
-    "GetRecord": GetRecordSchema,
-    "ListIdentifiers": ListIdentifiersSchema,
-    "ListRecords": ListRecordsSchema,
+# One instance each: loading keeps no state on the schema, and building one costs more
+# than validating a request.
+SCHEMAS: dict[str, _Verb] = {
+    "Identify": IdentifySchema(),
+    "ListMetadataFormats": ListMetadataFormatsSchema(),
+    "ListSets": ListSetsSchema(),
+    "GetRecord": GetRecordSchema(),
+    "ListIdentifiers": ListIdentifiersSchema(),
+    "ListRecords": ListRecordsSchema(),
 }
 VERBS = tuple(SCHEMAS)
 
@@ -229,7 +227,7 @@ def parse_request(values: MultiDict) -> OAIRequest:
     problems = _raw_problems(raw)
     arguments = {name: items[-1] for name, items in raw.items() if name != "verb"}
     try:
-        loaded = SCHEMAS[verb]().load(arguments)
+        loaded = SCHEMAS[verb].load(arguments)
     except ValidationError as error:
         problems += _messages(error)
         loaded = {}
