@@ -28,6 +28,7 @@ _XS_FLOAT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _METADATA_ATTRIBUTES = ("relatedMetadataScheme", "schemeUri", "schemeType")
 # Record keys written as xs:anyURI attributes (or as URIs DataCite expects).
 _URI_KEYS = frozenset({"schemeUri", "valueUri", "rightsUri", "awardUri", "classificationCode"})
+_LANG_AND_URI_KEYS = _URI_KEYS | {"lang"}
 # libxml2 replaces these before parsing an xs:anyURI, so they never make one invalid.
 _URI_TOLERATED = re.compile(r"[\x00-\x20\x7f-\U0010ffff<>\"{}|\\^`']")
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -106,16 +107,29 @@ def _authority_ok(authority: str) -> bool:
     return not colon or port.isdigit()
 
 
-def _walk(value: object, path: str):
-    """(path, key, value) for every key of every object in the record."""
+def _keyed(value: object, wanted: frozenset, path: tuple = ()):
+    """(path, key, value) for every key in ``wanted`` anywhere in the record.
+
+    Paths are kept as tuples and only turned into text when a problem is reported:
+    a record has hundreds of keys and this runs for every record of every sync.
+    """
     if isinstance(value, dict):
         for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            yield where, key, item
-            yield from _walk(item, where)
+            if key in wanted:
+                yield path + (key,), key, item
+            if isinstance(item, (dict, list)):
+                yield from _keyed(item, wanted, path + (key,))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(item, f"{path}[{index}]")
+            if isinstance(item, (dict, list)):
+                yield from _keyed(item, wanted, path + (index,))
+
+
+def _path_text(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
 
 
 # --- the rules, one per property ----------------------------------------------------------
@@ -441,14 +455,14 @@ def funding_references(record: dict, problems: Problems) -> None:
 
 def languages_and_uris(record: dict, problems: Problems) -> None:
     """``lang`` values become xml:lang (an xs:language) and URI keys xs:anyURI attributes."""
-    for where, key, value in _walk(record, ""):
+    for path, key, value in _keyed(record, _LANG_AND_URI_KEYS):
         if key == "lang" and value is not None and value != "":
             if not isinstance(value, str) or not _LANGUAGE.match(value):
-                problems.add("invalid-language", where,
+                problems.add("invalid-language", _path_text(path),
                              f"{str(value)[:20]!r} is not a language tag (IETF BCP 47)", ERROR)
         elif key in _URI_KEYS and value is not None and value != "":
             if not isinstance(value, str) or not any_uri_ok(value):
-                problems.add("invalid-uri", where, f"{str(value)[:80]!r} is not a URI", ERROR)
+                problems.add("invalid-uri", _path_text(path), f"{str(value)[:80]!r} is not a URI", ERROR)
 
 
 RULES = (
