@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from freezegun import freeze_time
 
+from gateway.store.base import StoredRecord
 from test_oai_harness import (  # noqa: F401  (fixtures)
     ALL_DOIS, app, client_for, empty_store, make_settings, oai, oai_id, settings, stored,
     store,
@@ -353,3 +354,18 @@ def test_P39_default_settings_and_their_environment_variables():
     for bad in ("0", "-1", "ten", "1.5"):
         with pytest.raises(ConfigError):
             Settings.from_env({"GATEWAY_OAI_PAGE_SIZE": bad})
+
+
+# -- records whose stored renderings are incomplete ------------------------------------------
+
+def test_a_live_header_missing_from_the_store_is_rendered_when_listed(empty_store, settings):
+    full = stored("10.5072/h", "2024-01-01T00:00:00Z", ("year",), settings)
+    partial = StoredRecord(full.identifier, full.datestamp, sets=full.sets,
+                           formats={"oai_dc": full.formats["oai_dc"]})
+    empty_store.upsert_many([partial, stored("10.5072/z", "2024-01-02T00:00:00Z", (), settings)])
+    client = client_for(settings, empty_store)
+    reply = client.get("verb=ListIdentifiers&metadataPrefix=oai_dc")
+    assert reply.dois == ["10.5072/h", "10.5072/z"]
+    assert [e.text for e in reply.xpath("//o:header[1]/o:setSpec")] == ["year"]
+    # a format that was never rendered for it is left out rather than failing the page
+    assert client.get("verb=ListRecords&metadataPrefix=datacite").dois == ["10.5072/z"]

@@ -76,18 +76,21 @@ def _resumed(request: OAIRequest, ctx: Context) -> HarvestState:
 
 
 def _entry(row: StoredRecord, prefix: str, with_metadata: bool, ctx: Context) -> bytes:
-    """One record's bytes as stored; a deleted record's header is rendered here, since
-    it is the same for every prefix and tombstones keep no formats (P41)."""
-    if row.deleted:
+    """One record's bytes as stored. Headers need only the store's own fields, so a
+    deleted record's header (the same for every prefix; tombstones keep no formats, P41)
+    and a live header missing from the store are rendered here."""
+    if row.deleted or not with_metadata:
+        stored = None if row.deleted else row.formats.get(HEADER)
+        if stored:
+            return stored
         identifier = ctx.oai_identifier(row.identifier)
         if with_metadata:
             return render_deleted_record_bytes(identifier, row.datestamp, row.sets)
-        return render_header_bytes(identifier, row.datestamp, row.sets, deleted=True)
-    data = row.formats.get(prefix if with_metadata else HEADER)
+        return render_header_bytes(identifier, row.datestamp, row.sets, deleted=row.deleted)
+    data = row.formats.get(prefix)
     if data is None:
-        # a sync that failed to render this format; serve the rest rather than fail
-        log.warning("record %s has no stored %s rendering", row.identifier,
-                    prefix if with_metadata else HEADER)
+        # a sync that failed to render this format: serve the rest rather than fail
+        log.warning("record %s has no stored %s rendering", row.identifier, prefix)
         return b""
     return data
 
