@@ -15,30 +15,28 @@ from typing import Any, Callable
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from .problems import Problems
-from .text import clean_text, contains_email, redact_emails
+from .text import MAX_LENGTH, clean_text, contains_email, redact_emails
 
 _sink: ContextVar[Problems | None] = ContextVar("problem_sink", default=None)
-_path: ContextVar[str] = ContextVar("field_path", default="")
 
 
 @contextlib.contextmanager
-def collecting(problems: Problems, path: str = ""):
+def collecting(problems: Problems):
     """Route problems reported by fields during a load into ``problems``."""
-    token_sink, token_path = _sink.set(problems), _path.set(path)
+    token = _sink.set(problems)
     try:
         yield problems
     finally:
-        _sink.reset(token_sink)
-        _path.reset(token_path)
+        _sink.reset(token)
 
 
 def report(field: str, code: str, message: str) -> None:
     sink = _sink.get()
     if sink is not None:
-        sink.add(code, _path.get() + field, message)
+        sink.add(code, field, message)
 
 
-def load(schema: Schema, raw: dict) -> dict:
+def load(schema: Schema, raw: dict, prefix: str = "") -> dict:
     """Load ``raw`` with the fields ``schema`` declares, raising ValidationError with the
     valid part attached, like ``Schema.load``.
 
@@ -46,6 +44,7 @@ def load(schema: Schema, raw: dict) -> dict:
     indirections) costs several microseconds per field, and a record has hundreds of
     fields; the mapping must reach thousands of records per second on one core. Our schemas
     use no hooks or validators, so calling each field's own deserializer gives the same result.
+    Each field receives its full path (``prefix`` + key) as ``attr``, for its problem reports.
     """
     plan = _plans.get(type(schema))
     if plan is None:
@@ -56,7 +55,7 @@ def load(schema: Schema, raw: dict) -> dict:
         if value is None:
             continue
         try:
-            value = field._deserialize(value, key, raw)
+            value = field._deserialize(value, prefix + key, raw)
         except ValidationError as err:
             errors[key] = err.messages
             continue
@@ -109,6 +108,9 @@ class Text(Lenient):
     multiline = False
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is str and not self.multiline and "@" not in value and "  " not in value \
+                and len(value) <= MAX_LENGTH and value.isprintable():
+            return value.strip() or None  # the common case, without the general cleaning
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str):
@@ -236,17 +238,13 @@ class Items(Lenient):
             if raw is not None:
                 report(path, "invalid-value", f"expected an object, got {type(raw).__name__}; dropped")
             return None
-        outer = _path.get()
-        token = _path.set(f"{outer}{path}.")
         try:
-            return load(self.schema, raw)
+            return load(self.schema, raw, path + ".")
         except ValidationError as err:
             sink = _sink.get()
             if sink is not None:
-                flatten_errors(err.messages, outer + path, sink)
+                flatten_errors(err.messages, path, sink)
             return _drop_empty(err.valid_data or {})
-        finally:
-            _path.reset(token)
 
 
 class Object(Lenient):

@@ -309,9 +309,9 @@ def _load(schema: Schema, doc: object, problems: Problems, path: str = "") -> di
     if not isinstance(doc, dict):
         problems.add("invalid-document", path or "document", f"expected an object, got {type(doc).__name__}", "error")
         return {}
-    with collecting(problems, path + "." if path else ""):
+    with collecting(problems):
         try:
-            data = load(schema, doc)
+            data = load(schema, doc, path + "." if path else "")
         except ValidationError as err:
             flatten_errors(err.messages, path, problems)
             data = err.valid_data or {}
