@@ -209,3 +209,23 @@ def test_P12_identifier_echo_roundtrips_through_percent_encoding(oai):
     identifier = oai_id("10.5072/a1")
     reply = oai.get(f"verb=GetRecord&metadataPrefix=oai_dc&identifier={quote(identifier, safe='')}")
     assert reply.request_attributes["identifier"] == identifier
+
+
+# -- the optional browser stylesheet -----------------------------------------------------------
+
+def test_P8_shipped_stylesheet_is_served_and_renders_every_verb(store):
+    from lxml import etree
+
+    client = client_for(make_settings(oai_stylesheet="/static/oai.xsl"), store)
+    response = client.http.get("/static/oai.xsl")
+    assert response.status_code == 200
+    transform = etree.XSLT(etree.fromstring(response.data))
+    for query in ("verb=Identify", "verb=ListSets", "verb=ListMetadataFormats",
+                  "verb=ListRecords&metadataPrefix=oai_dc", "junk",
+                  "verb=GetRecord&metadataPrefix=oai_dc&identifier=" + quote(oai_id("10.5072/a1"))):
+        reply = client.get(query)
+        assert b'href="/static/oai.xsl"' in reply.body.split(b"\n")[1]
+        html = str(transform(reply.tree))
+        assert "<html>" in html and "OAI-PMH" in html
+    assert "Diffraction data 10.5072/a1" in str(transform(client.get(
+        "verb=ListRecords&metadataPrefix=oai_dc").tree))
