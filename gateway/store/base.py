@@ -73,3 +73,12 @@ class RecordStore(Protocol):
     def set_state(self, key: str, value: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+def with_ancestors(specs: Iterable[str]) -> set[str]:
+    """The set specs and every ancestor of each: ``a:b:c`` gives ``a``, ``a:b``, ``a:b:c``."""
+    found = set()
+    for spec in specs:
+        parts = spec.split(":")
+        found.update(":".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return found

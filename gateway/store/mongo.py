@@ -19,7 +19,7 @@ from bson.codec_options import CodecOptions
 from pymongo import ASCENDING, MongoClient, ReplaceOne, UpdateOne
 
 from gateway.store.base import PageQuery, StoredRecord
-from gateway.store.sqlite import with_ancestors
+from gateway.store.base import with_ancestors
 
 DEFAULT_DB = "scicat_gateway"
 

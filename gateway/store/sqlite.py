@@ -22,7 +22,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from gateway.store.base import PageQuery, StoredRecord
+from gateway.store.base import PageQuery, StoredRecord, with_ancestors
 
 MEMORY = ":memory:"
 
@@ -208,15 +208,6 @@ def _window(query: PageQuery, keyset: bool, with_records: bool = True) -> _Windo
         clauses.append(f"({key}.datestamp, {key}.identifier) > (?, ?)")
         params += [to_epoch(after[0]), after[1]]
     return _Window(source, key, " AND ".join(clauses) or "1", params)
-
-
-def with_ancestors(specs: Iterable[str]) -> set[str]:
-    """The set specs and every ancestor of each: ``a:b:c`` gives ``a``, ``a:b``, ``a:b:c``."""
-    found = set()
-    for spec in specs:
-        parts = spec.split(":")
-        found.update(":".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-    return found
 
 
 def _records_from_rows(rows: list[tuple]) -> list[StoredRecord]:
