@@ -5,15 +5,22 @@ import argparse
 import json
 import logging
 import sys
+import threading
+
+from pymongo.errors import PyMongoError
+from werkzeug.serving import run_simple
 
 from mappings.datacite import MappingResult, map_publication
 from mappings.problems import ERROR
 
 from . import quality
+from .app import create_app
 from .config import ConfigError, Settings
 from .connection import scicat_database
 from .rendering import EXPORT_FORMATS, render_export
 from .source import SciCatSource
+from .store import open_store
+from .sync import SyncReport, Syncer
 
 NOT_FOUND = 2   # unknown or non-public DOI (the design fixes this code)
 INVALID = 1     # the record exists but cannot be made valid
@@ -41,7 +48,35 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="one JSON object per record, then the summary")
     check.add_argument("--all", action="store_true", help="also list records without problems")
     check.set_defaults(run=cmd_check)
+    sync = commands.add_parser("sync", help="update the record store from SciCat and print a summary line")
+    sync.add_argument("--follow", action="store_true", help="keep syncing every --interval seconds")
+    sync.add_argument("--interval", type=_positive_seconds, default=60.0,
+                      help="seconds between passes with --follow (default 60)")
+    sync.add_argument("--full", action="store_true",
+                      help="re-map every record (also catches deleted Datasets and Proposals)")
+    sync.set_defaults(run=cmd_sync)
+    serve = commands.add_parser("serve", help="sync and serve the app (development and demos)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--sync-interval", type=_seconds, default=60.0,
+                       help="seconds between background syncs; 0 syncs only at start")
+    serve.set_defaults(run=cmd_serve)
     return parser
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if value == 0:
+        # A follower without a pause would query SciCat in a tight loop.
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
 
 
 def cmd_export(args, settings: Settings) -> int:
@@ -73,6 +108,64 @@ def cmd_check(args, settings: Settings) -> int:
             _print_result(result, args)
     print(json.dumps(summary.as_dict()) if args.json else summary.text())
     return 0
+
+
+def cmd_sync(args, settings: Settings) -> int:
+    store = open_store(settings.store)
+    try:
+        with scicat_database(settings) as db:
+            syncer = Syncer(SciCatSource(db), store, settings)
+            _print_report(syncer.run_once(full=args.full))
+            if args.follow:
+                _follow_until_interrupted(syncer, args.interval)
+    except PyMongoError as err:
+        print(f"sync failed: SciCat's database: {err}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    store = open_store(settings.store)
+    stop = threading.Event()
+    try:
+        with scicat_database(settings) as db:
+            syncer = Syncer(SciCatSource(db), store, settings)
+            _print_report(syncer.run_once())
+            background = _background_sync(syncer, args.sync_interval, stop)
+            try:
+                # The reloader would start a second embedded database; one process only.
+                run_simple(args.host, args.port, create_app(settings, store),
+                           threaded=True, use_reloader=False)
+            finally:
+                # Stop syncing before the database behind it goes away.
+                stop.set()
+                if background is not None:
+                    background.join(timeout=60)
+    finally:
+        store.close()
+    return 0
+
+
+def _background_sync(syncer: Syncer, interval: float, stop: threading.Event) -> threading.Thread | None:
+    if interval <= 0:
+        return None
+    thread = threading.Thread(target=syncer.follow, args=(interval, stop),
+                              kwargs={"wait_first": True}, name="sync", daemon=True)
+    thread.start()
+    return thread
+
+
+def _follow_until_interrupted(syncer: Syncer, interval: float) -> None:
+    try:
+        syncer.follow(interval, threading.Event(), on_report=_print_report, wait_first=True)
+    except KeyboardInterrupt:
+        pass  # Ctrl-C ends following; the pass it interrupted left the watermarks as they were
+
+
+def _print_report(report: SyncReport) -> None:
+    print(report.line(), flush=True)
 
 
 def _print_result(result: MappingResult, args) -> None:
