@@ -36,6 +36,17 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+# An oai-identifier namespace must be a domain name; a base URL on an IP address (the demo
+# on 127.0.0.1) gets this reserved loopback name (RFC 6761) instead.
+DEMO_REPOSITORY_IDENTIFIER = "scicat-gateway.localhost"
+
+
+def _namespace_for(host: str | None) -> str:
+    if host and "." in host and all(label[:1].isalpha() for label in host.split(".")):
+        return host
+    return DEMO_REPOSITORY_IDENTIFIER
+
+
 @dataclass(frozen=True)
 class Settings:
     mongodb_uri: str | None = None
@@ -44,7 +55,7 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL
     repository_name: str = "SciCat demo repository"
     admin_email: str = "gateway-admin@example.org"
-    repository_identifier: str = "127.0.0.1"
+    repository_identifier: str = "scicat-gateway.localhost"
     landing_page_url: str = DEFAULT_BASE_URL + "/records/{doi}"
     proposal_pid_url: str | None = None
     public_statuses: tuple[str, ...] = DEFAULT_PUBLIC_STATUSES
@@ -63,7 +74,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
         env = os.environ if env is None else env
         base_url = env.get("GATEWAY_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
-        host = urlsplit(base_url).hostname or "localhost"
+        host = _namespace_for(urlsplit(base_url).hostname)
         statuses = _split_list(env.get("GATEWAY_PUBLIC_STATUSES", ",".join(DEFAULT_PUBLIC_STATUSES)))
         if "private" in statuses:
             raise ConfigError("GATEWAY_PUBLIC_STATUSES must not contain 'private'")
