@@ -24,6 +24,7 @@ def gateway_env(monkeypatch, mongo, empty_db, fixtures_dir, store_path):
     monkeypatch.setenv("GATEWAY_MONGODB_URI", mongo.uri + "/?directConnection=true")
     monkeypatch.setenv("GATEWAY_SCICAT_DB", empty_db.name)
     monkeypatch.setenv("GATEWAY_STORE", f"sqlite:///{store_path}")
+    monkeypatch.setenv("GATEWAY_REPOSITORY_IDENTIFIER", "gateway.example.org")
     return empty_db
 
 
@@ -90,7 +91,7 @@ def test_serve_syncs_then_serves_the_store_with_a_background_sync(gateway_env, m
     assert served["host"] == "127.0.0.1" and served["port"] == 8099
     assert served["options"]["threaded"] is True and served["options"]["use_reloader"] is False
     assert served["syncing"]
-    assert b"oai:127.0.0.1:10.5072/ess.4f2a9c1e7b" in served["body"]
+    assert b"oai:gateway.example.org:10.5072/ess.4f2a9c1e7b" in served["body"]
     assert not any(t.name == "sync" and t.is_alive() for t in threading.enumerate())
 
 

@@ -18,6 +18,7 @@ from gateway.source import SciCatSource
 from gateway.store.base import PageQuery
 from gateway.store.sqlite import SQLiteStore
 from gateway.sync import SyncReport, Syncer
+from gateway.sync import syncer as syncer_module
 from gateway.sync.formats import STORED_EXPORTS
 from gateway.sync.sets import escape_token, set_name, unescape_token
 from mappings.datacite import map_publication
@@ -258,3 +259,17 @@ def test_follow_survives_a_failing_pass(v4, store, monkeypatch):
 
 def test_report_line():
     assert SyncReport(5, 4, 1, 0, 2.04).line() == "read 5, changed 4, deleted 1, problems 0 (2.0 s)"
+
+
+def test_a_record_that_cannot_be_rendered_does_not_stop_the_pass(v4, store, monkeypatch):
+    original = syncer_module.content_hash
+
+    def breaks_on_one(identifier, *args):
+        if identifier == "10.5072/ess.public01":
+            raise ValueError("a serializer bug")
+        return original(identifier, *args)
+
+    monkeypatch.setattr(syncer_module, "content_hash", breaks_on_one)
+    report = syncer(v4, store).run_once(now=T1)
+    assert (report.changed, report.problems) == (3, 1)
+    assert live(store) == V4_PUBLIC - {"10.5072/ess.public01"}

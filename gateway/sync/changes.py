@@ -97,8 +97,8 @@ def changed_since(db: Database, since: dict[str, datetime | None]) -> Changes:
         stamp = latest(docs)
         if stamp is not None:
             changes.seen[name] = stamp
-    dataset_keys = _keys(datasets, "pid") + datasets_of_proposals(db, _keys(proposals, "proposalId"))
-    reached = publications_of_datasets(db, dataset_keys)
+    via_proposals = datasets_of_proposals(db, _keys(proposals, "proposalId"))
+    reached = publications_of_datasets(db, list(dict.fromkeys(_keys(datasets, "pid") + via_proposals)))
     have = {doc["_id"] for doc in changed if usable_id(doc.get("_id"))}
     changes.published = changed + published_by_id(db, (i for i in reached if i not in have))
     return changes

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timezone
-from typing import Mapping
 
 from gateway.config import Settings
 from gateway.oai.render import render_all
@@ -29,16 +28,16 @@ TOMBSTONE_HASH = "deleted"
 
 
 def record_formats(identifier: str, datestamp: datetime, sets: tuple[str, ...],
-                   record: Mapping, settings: Settings) -> dict[str, bytes]:
+                   record: dict, settings: Settings) -> dict[str, bytes]:
     """Everything stored for a live record, keyed as ``StoredRecord.formats``."""
     formats = render_all(identifier, datestamp, sets, record, settings)
     for name in STORED_EXPORTS:
         serialize = EXPORT_FORMATS[name][1]
-        formats[name] = serialize(dict(record))
+        formats[name] = serialize(record)
     return formats
 
 
-def content_hash(identifier: str, sets: tuple[str, ...], record: Mapping,
+def content_hash(identifier: str, sets: tuple[str, ...], record: dict,
                  settings: Settings) -> str:
     """sha256 over every stored rendering, independent of the datestamp."""
     formats = record_formats(identifier, _HASH_DATESTAMP, sets, record, settings)

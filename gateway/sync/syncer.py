@@ -141,14 +141,10 @@ class Syncer:
         db = self.source.db
         found = changes.changed_since(db, {name: state.since(name) for name in state.watermarks})
         deleted, newest = changes.history_deletions(db, state.since(changes.HISTORY))
-        have = {doc["_id"] for doc in found.published if changes.usable_id(doc.get("_id"))}
-        recheck = [i for doi, listing in run.index.items() if listing.public
-                   and (doi in deleted or not run.live(doi)) for i in listing.ids if i not in have]
-        docs = found.published + changes.published_by_id(db, recheck)
+        docs = found.published + changes.published_by_id(db, _rechecks(run, deleted, found.published))
         for doc in docs:
             datasets, proposals = self.source.linked(doc)
             yield SourceBundle(doc, datasets, proposals)
-        # Only after everything was read: a pass that fails keeps the old watermarks.
         state.advance(found.seen)
         if newest is not None:
             state.advance({changes.HISTORY: newest})
@@ -157,8 +153,18 @@ class Syncer:
 
     def _write_bundles(self, bundles: Iterable[SourceBundle], run: _Run, clock) -> None:
         while batch := list(islice(bundles, self.batch_size)):
-            pending = [p for p in (self._decide(bundle, run) for bundle in batch) if p]
+            pending = [p for p in (self._decide_safely(bundle, run) for bundle in batch) if p]
             self._write(pending, run, clock)
+
+    def _decide_safely(self, bundle: SourceBundle, run: _Run) -> _Pending | None:
+        try:
+            return self._decide(bundle, run)
+        except Exception:
+            # One document that breaks the mapping or a serializer must not stop every
+            # later pass; its record stays as it was (and is not withdrawn).
+            log.exception("PublishedData %r could not be synced", bundle.published.get("_id"))
+            run.problems += 1
+            return None
 
     def _decide(self, bundle: SourceBundle, run: _Run) -> _Pending | None:
         run.read += 1
@@ -182,20 +188,15 @@ class Syncer:
 
     def _live(self, result: MappingResult, run: _Run) -> _Pending | None:
         doi = result.doi
-        try:
-            problems = datacite_problems(result)
-            if not problems:
-                sets = record_sets(result)
-                digest = content_hash(doi, sets, result.record, self.settings)
-        except Exception:
-            # One record that cannot be rendered must not stop the pass for all others.
-            log.exception("%s: rendering failed", doi)
-            problems = ["rendering failed"]
+        problems = datacite_problems(result)
         if problems:
             run.problems += 1
             kept = "keeps its last good version" if run.live(doi) else "is not disseminated"
-            log.warning("%s %s: %s", doi, kept, "; ".join(_describe(p) for p in problems))
+            log.warning("%s %s: %s", doi, kept,
+                        "; ".join(f"{p.code} {p.field}: {p.message}" for p in problems))
             return None
+        sets = record_sets(result)
+        digest = content_hash(doi, sets, result.record, self.settings)
         if run.known.get(doi) == (digest, False):
             return None
         return _Pending(doi, sets, result.record, digest)
@@ -246,6 +247,21 @@ class Syncer:
             self.store.set_names(names)
 
 
+def _rechecks(run: _Run, history_deleted: set[str], read: list[dict]) -> list:
+    """`_id`s of public publications to read although no watermark found them.
+
+    Those the store does not hold live (no `updatedAt`, once invalid, restored from a
+    backup with an old `updatedAt`), and those whose DOI History lists as deleted: a
+    document re-created under the same DOI may carry any `updatedAt`.
+    """
+    have = {doc["_id"] for doc in read if changes.usable_id(doc.get("_id"))}
+    wanted = []
+    for doi, listing in run.index.items():
+        if listing.public and (doi in history_deleted or not run.live(doi)):
+            wanted += [i for i in listing.ids if i not in have]
+    return wanted
+
+
 def _clock(now: datetime | None) -> Callable[[], datetime]:
     if now is None:
         return utc_now
@@ -261,10 +277,6 @@ def _seen_in(bundle: SourceBundle) -> dict[str, datetime]:
         if stamp is not None:
             seen[name] = stamp
     return seen
-
-
-def _describe(problem) -> str:
-    return getattr(problem, "code", None) or str(problem)
 
 
 def _log_report(report: SyncReport) -> None:
