@@ -27,6 +27,7 @@ def is_etal(name: str) -> bool:
     return name.strip().casefold() in _ETAL_FORMS
 
 
+@functools.lru_cache(maxsize=65536)
 def looks_organisational(name: str) -> bool:
     """True for names such as "ESS", "UKRI/ISIS" or "Paul Scherrer Institute"."""
     if _ACRONYM.match(name.replace(" ", "")) and " " not in name.strip():

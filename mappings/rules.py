@@ -10,6 +10,7 @@ validate). ``warning``: DataCite accepts it but it is not what its documentation
 """
 from __future__ import annotations
 
+import functools
 import re
 
 from mappings import identifiers as ids
@@ -79,6 +80,7 @@ def _is_float(value: object) -> float | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def any_uri_ok(value: str) -> bool:
     """Whether libxml2 accepts ``value`` as an xs:anyURI (an RFC 3986 URI reference once
     characters it escapes itself are set aside). Stricter than libxml2 on one point: ``[``
@@ -107,22 +109,24 @@ def _authority_ok(authority: str) -> bool:
     return not colon or port.isdigit()
 
 
-def _keyed(value: object, wanted: frozenset, path: tuple = ()):
+def _keyed(value: object, wanted: frozenset, path: tuple = (), found: list | None = None) -> list:
     """(path, key, value) for every key in ``wanted`` anywhere in the record.
 
     Paths are kept as tuples and only turned into text when a problem is reported:
     a record has hundreds of keys and this runs for every record of every sync.
     """
+    found = [] if found is None else found
     if isinstance(value, dict):
         for key, item in value.items():
             if key in wanted:
-                yield path + (key,), key, item
+                found.append((path + (key,), key, item))
             if isinstance(item, (dict, list)):
-                yield from _keyed(item, wanted, path + (key,))
-    elif isinstance(value, list):
+                _keyed(item, wanted, path + (key,), found)
+    else:
         for index, item in enumerate(value):
             if isinstance(item, (dict, list)):
-                yield from _keyed(item, wanted, path + (index,))
+                _keyed(item, wanted, path + (index,), found)
+    return found
 
 
 def _path_text(path: tuple) -> str:
