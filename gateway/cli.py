@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import signal
 import sys
 import threading
 
@@ -113,7 +115,7 @@ def cmd_check(args, settings: Settings) -> int:
 def cmd_sync(args, settings: Settings) -> int:
     store = open_store(settings.store)
     try:
-        with scicat_database(settings) as db:
+        with _sigterm_interrupts(), scicat_database(settings) as db:
             syncer = Syncer(SciCatSource(db), store, settings)
             _print_report(syncer.run_once(full=args.full))
             if args.follow:
@@ -130,7 +132,7 @@ def cmd_serve(args, settings: Settings) -> int:
     store = open_store(settings.store)
     stop = threading.Event()
     try:
-        with scicat_database(settings) as db:
+        with _sigterm_interrupts(), scicat_database(settings) as db:
             syncer = Syncer(SciCatSource(db), store, settings)
             _print_report(syncer.run_once())
             background = _background_sync(syncer, args.sync_interval, stop)
@@ -162,6 +164,24 @@ def _follow_until_interrupted(syncer: Syncer, interval: float) -> None:
         syncer.follow(interval, threading.Event(), on_report=_print_report, wait_first=True)
     except KeyboardInterrupt:
         pass  # Ctrl-C ends following; the pass it interrupted left the watermarks as they were
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts():
+    """SIGTERM (docker stop, systemd) unwinds like Ctrl-C while a command runs, so the
+    embedded database is stopped and the store closed instead of being left behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _print_report(report: SyncReport) -> None:
