@@ -10,10 +10,27 @@ from mappings.serializers import datacite_json, datacite_xml, oai_dc
 from .config import Settings
 from .schemas import validate_datacite
 
+# Export formats: name -> (media type, serializer of the canonical record).
 EXPORT_FORMATS = {
     "datacite-xml": ("application/vnd.datacite.datacite+xml", lambda record: datacite_xml.to_xml(record)),
     "datacite-json": ("application/vnd.datacite.datacite+json", lambda record: datacite_json.to_json(record)),
     "oai_dc": ("application/xml", lambda record: oai_dc.to_xml(record)),
+}
+
+
+
+def export_key(name: str) -> str:
+    """Where an export format's bytes are stored; apart from the OAI prefixes (``oai_dc``
+    is both a metadataPrefix, stored as a whole OAI ``<record>``, and an export format)."""
+    return "export:" + name
+
+
+# Everything sync stores per live record besides the OAI renderings, so that requests only
+# read stored bytes: key -> function(MappingResult, Settings) -> bytes. Every export format
+# is stored; other renderings (landing-page facts, quality reports) register here too.
+STORED_RENDERINGS = {
+    export_key(name): (lambda serialize: lambda result, settings: serialize(result.record))(serialize)
+    for name, (_media_type, serialize) in EXPORT_FORMATS.items()
 }
 
 

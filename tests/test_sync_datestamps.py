@@ -12,6 +12,7 @@ from freezegun import freeze_time
 from gateway.config import Settings
 from gateway.embedded import DEMO_SEED_DIR, seed
 from gateway.oai.formats import HEADER
+from gateway.rendering import export_key
 from gateway.source import SciCatSource
 from gateway.store.base import PageQuery
 from gateway.store.sqlite import SQLiteStore
@@ -87,7 +88,7 @@ def test_a_linked_proposal_title_advances_exactly_the_records_reaching_it(demo, 
     assert advanced(before, stamps(store)) == FOAM
     for doi in FOAM:
         assert store.get(doi).datestamp == T2
-        assert b"coarsening foams, revised" in store.get(doi, "datacite-xml").formats["datacite-xml"]
+        assert b"coarsening foams, revised" in store.get(doi, export_key("datacite-xml")).formats[export_key("datacite-xml")]
 
 
 def test_a_change_that_is_not_disseminated_does_not_advance_anything(demo, store):

@@ -15,10 +15,8 @@ from datetime import datetime, timezone
 
 from gateway.config import Settings
 from gateway.oai.render import render_all
-from gateway.rendering import EXPORT_FORMATS
-
-# Formats served by the export endpoints, rendered exactly as `scicat-gateway export` does.
-STORED_EXPORTS = ("datacite-xml", "datacite-json")
+from gateway.rendering import STORED_RENDERINGS
+from mappings.datacite import MappingResult
 
 # Stands in for the datestamp when hashing; any constant would do.
 _HASH_DATESTAMP = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -28,19 +26,19 @@ TOMBSTONE_HASH = "deleted"
 
 
 def record_formats(identifier: str, datestamp: datetime, sets: tuple[str, ...],
-                   record: dict, settings: Settings) -> dict[str, bytes]:
-    """Everything stored for a live record, keyed as ``StoredRecord.formats``."""
-    formats = render_all(identifier, datestamp, sets, record, settings)
-    for name in STORED_EXPORTS:
-        serialize = EXPORT_FORMATS[name][1]
-        formats[name] = serialize(record)
+                   result: MappingResult, settings: Settings) -> dict[str, bytes]:
+    """Everything stored for a live record, keyed as ``StoredRecord.formats``: the OAI
+    renderings, and every rendering of ``gateway.rendering.STORED_RENDERINGS``."""
+    formats = render_all(identifier, datestamp, sets, result.record, settings)
+    for name, render in STORED_RENDERINGS.items():
+        formats[name] = render(result, settings)
     return formats
 
 
-def content_hash(identifier: str, sets: tuple[str, ...], record: dict,
+def content_hash(identifier: str, sets: tuple[str, ...], result: MappingResult,
                  settings: Settings) -> str:
     """sha256 over every stored rendering, independent of the datestamp."""
-    formats = record_formats(identifier, _HASH_DATESTAMP, sets, record, settings)
+    formats = record_formats(identifier, _HASH_DATESTAMP, sets, result, settings)
     digest = hashlib.sha256()
     for name in sorted(formats):
         data = formats[name]

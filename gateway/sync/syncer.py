@@ -55,10 +55,10 @@ class SyncReport:
 
 @dataclass
 class _Pending:
-    """A write decided but not yet rendered: a live record, or a tombstone (record None)."""
+    """A write decided but not yet rendered: a live record, or a tombstone (result None)."""
     identifier: str
     sets: tuple[str, ...] = ()
-    record: dict | None = None
+    result: MappingResult | None = None
     digest: str = TOMBSTONE_HASH
 
 
@@ -196,10 +196,10 @@ class Syncer:
                         "; ".join(f"{p.code} {p.field}: {p.message}" for p in problems))
             return None
         sets = record_sets(result)
-        digest = content_hash(doi, sets, result.record, self.settings)
+        digest = content_hash(doi, sets, result, self.settings)
         if run.known.get(doi) == (digest, False):
             return None
-        return _Pending(doi, sets, result.record, digest)
+        return _Pending(doi, sets, result, digest)
 
     def _write(self, pending: list[_Pending], run: _Run, clock) -> None:
         if not pending:
@@ -221,11 +221,11 @@ class Syncer:
         previous = self.store.get(pending.identifier, HEADER)
         # A datestamp never goes backwards, even if the clock does.
         datestamp = max(stamp, previous.datestamp) if previous else stamp
-        if pending.record is None:
+        if pending.result is None:
             # A tombstone keeps its sets, so a selective harvest learns of the deletion.
             sets = previous.sets if previous else ()
             return StoredRecord(pending.identifier, datestamp, True, sets, TOMBSTONE_HASH, {})
-        formats = record_formats(pending.identifier, datestamp, pending.sets, pending.record,
+        formats = record_formats(pending.identifier, datestamp, pending.sets, pending.result,
                                  self.settings)
         return StoredRecord(pending.identifier, datestamp, False, pending.sets, pending.digest,
                             formats)
