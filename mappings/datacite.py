@@ -53,8 +53,7 @@ def map_publication(published: object, datasets: list = (), proposals: list = ()
     meta = pub.get("metadata", {})
     dsets = _normalize_all(datasets, normalize_dataset, problems)
     props = [p for p in map(_with_visibility, _normalize_all(proposals, normalize_proposal, problems)) if p.get("proposalId")]
-    doi = ids.normalize_doi(pub.get("doi") or pub.get("id"))
-    status = pub.get("status")
+    doi, status = identity(pub)
     result = MappingResult(doi=doi, status=status, public=options.is_public(status), record=None,
                            problems=problems, shape=pub["shape"],
                            proposal_ids=tuple(p["proposalId"] for p in props),
@@ -68,6 +67,16 @@ def map_publication(published: object, datasets: list = (), proposals: list = ()
     result.extras = _extras(pub, meta, dsets)
     _check(result.record, problems)
     return result
+
+
+def identity(pub: dict) -> tuple[str | None, str | None]:
+    """(DOI, status) of a normalised PublishedData: the DOI is ``doi``, else a LoopBack ``_id``."""
+    return ids.normalize_doi(pub.get("doi") or pub.get("id")), pub.get("status")
+
+
+def publication_identity(doc: object) -> tuple[str | None, str | None]:
+    """(DOI, status) of a raw PublishedData document, read exactly as the mapping reads them."""
+    return identity(normalize_published(doc)[0])
 
 
 def _normalize_all(docs, normalize, problems: Problems) -> list[dict]:

@@ -18,7 +18,7 @@ from gateway.source import (DATASETS, IN_CHUNK, PROPOSALS, PUBLISHED, PUBLISHED_
                             string_ids)
 from mappings.identifiers import normalize_doi
 from mappings.options import MappingOptions
-from mappings.schemas import normalize_published
+from mappings.datacite import publication_identity
 
 HISTORY = "History"
 
@@ -61,12 +61,11 @@ def published_index(db: Database, options: MappingOptions) -> dict[str, Listing]
     cursor = db[PUBLISHED].find({}, {"_id": 1, "doi": 1, "status": 1}, batch_size=5000)
     with cursor:
         for doc in cursor:
-            data, _ = normalize_published(doc)
-            doi = normalize_doi(data.get("doi") or data.get("id"))
+            doi, status = publication_identity(doc)
             if doi is None:
                 continue
             listing = index.setdefault(doi, Listing())
-            listing.public = listing.public or options.is_public(data.get("status"))
+            listing.public = listing.public or options.is_public(status)
             listing.ids.append(doc["_id"])
     return index
 
