@@ -97,7 +97,11 @@ class SciCatSource:
         self, changed_since: datetime | None = None, batch_size: int = 200
     ) -> Iterator[SourceBundle]:
         """A bundle per PublishedData document, looking links up a batch at a time."""
-        docs = self.iter_published(changed_since, batch_size=batch_size)
+        yield from self.bundles_of(self.iter_published(changed_since, batch_size=batch_size), batch_size)
+
+    def bundles_of(self, docs: Iterable[dict], batch_size: int = 200) -> Iterator[SourceBundle]:
+        """A bundle per given PublishedData document, looking links up a batch at a time."""
+        docs = iter(docs)
         while batch := list(islice(docs, batch_size)):
             yield from self._bundle_batch(batch)
 

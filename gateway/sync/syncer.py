@@ -142,9 +142,7 @@ class Syncer:
         found = changes.changed_since(db, {name: state.since(name) for name in state.watermarks})
         deleted, newest = changes.history_deletions(db, state.since(changes.HISTORY))
         docs = found.published + changes.published_by_id(db, _rechecks(run, deleted, found.published))
-        for doc in docs:
-            datasets, proposals = self.source.linked(doc)
-            yield SourceBundle(doc, datasets, proposals)
+        yield from self.source.bundles_of(docs)
         state.advance(found.seen)
         if newest is not None:
             state.advance({changes.HISTORY: newest})
