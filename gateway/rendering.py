@@ -1,19 +1,33 @@
 """Rendering a mapped record for export: serialize, then prove it valid before anyone sees it."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from mappings.datacite import MappingResult
 from mappings.problems import ERROR, Problem
-from mappings.serializers import datacite_json, datacite_xml, oai_dc
+from mappings.serializers import (bibtex, citation, citeproc, datacite_json, datacite_xml, oai_dc,
+                                  ris, schema_org)
 
 from .config import Settings
 from .schemas import validate_datacite
 
-# Export formats: name -> (media type, serializer of the canonical record).
+# Export formats: name -> (media type, serializer of the canonical record). The order is the
+# server's preference when an Accept header leaves a choice (gateway/export/negotiation.py).
+# datacite-json is the attributes object DataCite's content negotiation serves for its
+# media type; datacite-rest is the JSON:API payload a pipeline sends to DataCite's /dois,
+# stored with event "publish" (the endpoint swaps the event in per request).
 EXPORT_FORMATS = {
     "datacite-xml": ("application/vnd.datacite.datacite+xml", lambda record: datacite_xml.to_xml(record)),
-    "datacite-json": ("application/vnd.datacite.datacite+json", lambda record: datacite_json.to_json(record)),
+    "datacite-json": ("application/vnd.datacite.datacite+json",
+                      lambda record: json.dumps(datacite_json.attributes(record), ensure_ascii=False,
+                                                separators=(",", ":")).encode()),
+    "datacite-rest": ("application/vnd.api+json", lambda record: datacite_json.to_json(record, "publish")),
+    "schema.org": ("application/ld+json", lambda record: schema_org.to_json(record)),
+    "citeproc": ("application/vnd.citationstyles.csl+json", lambda record: citeproc.to_json(record)),
+    "bibtex": ("application/x-bibtex", lambda record: bibtex.to_bibtex(record).encode()),
+    "ris": ("application/x-research-info-systems", lambda record: ris.to_ris(record).encode()),
+    "citation": ("text/x-bibliography", lambda record: citation.to_text(record).encode()),
     "oai_dc": ("application/xml", lambda record: oai_dc.to_xml(record)),
 }
 

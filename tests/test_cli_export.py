@@ -24,7 +24,7 @@ def test_export_prints_valid_datacite_xml(scicat_env, capsysbinary):
 
 
 def test_export_datacite_json_is_a_rest_payload(scicat_env, capsysbinary):
-    assert main(["export", "10.5072/ess.amended01", "--format", "datacite-json"]) == 0
+    assert main(["export", "10.5072/ess.amended01", "--format", "datacite-rest"]) == 0
     payload = json.loads(capsysbinary.readouterr().out)
     assert payload["data"]["type"] == "dois"
     assert payload["data"]["attributes"]["doi"] == "10.5072/ess.amended01"

@@ -50,7 +50,7 @@ def test_every_public_record_exports_valid_xml_and_matching_json(source_db):
         assert result.valid, (result.doi, result.problems.errors)
         xml = render_export(result, "datacite-xml", SETTINGS).body
         assert validate_datacite(xml) == [], result.doi
-        attributes = json.loads(render_export(result, "datacite-json", SETTINGS).body)["data"]["attributes"]
+        attributes = json.loads(render_export(result, "datacite-rest", SETTINGS).body)["data"]["attributes"]
         # the XML carries neither the landing page nor the event: those are REST-only
         assert attributes.pop("event") == "publish" and attributes.pop("url") == result.record["url"]
         assert attributes == datacite_json.attributes(from_xml(xml)), result.doi
