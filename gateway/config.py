@@ -36,6 +36,17 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+def _header_value(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip()
+    # A line break would split the value into headers of its own (response splitting).
+    if any(ord(char) < 32 or ord(char) == 127 for char in raw):
+        raise ConfigError(f"{name} must not contain control characters")
+    return raw or default
+
+
+DEFAULT_EXPORT_CACHE_CONTROL = "public, max-age=3600"
+
+
 # An oai-identifier namespace must be a domain name; a base URL on an IP address (the demo
 # on 127.0.0.1) gets this reserved loopback name (RFC 6761) instead.
 DEMO_REPOSITORY_IDENTIFIER = "scicat-gateway.localhost"
@@ -68,6 +79,9 @@ class Settings:
     oai_token_ttl: int = 24 * 3600
     datacentre_symbol: str = "SCICAT.DEMO"
     oai_stylesheet: str | None = None
+    # /export: the Cache-Control of single-record answers, records per store page in bulk.
+    export_cache_control: str = DEFAULT_EXPORT_CACHE_CONTROL
+    export_page_size: int = 500
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -103,6 +117,9 @@ class Settings:
             oai_token_ttl=_positive_int(env, "GATEWAY_OAI_TOKEN_TTL", 24 * 3600),
             datacentre_symbol=env.get("GATEWAY_DATACENTRE_SYMBOL", "").strip() or "SCICAT.DEMO",
             oai_stylesheet=env.get("GATEWAY_OAI_STYLESHEET") or None,
+            export_cache_control=_header_value(env, "GATEWAY_EXPORT_CACHE_CONTROL",
+                                               DEFAULT_EXPORT_CACHE_CONTROL),
+            export_page_size=_positive_int(env, "GATEWAY_EXPORT_PAGE_SIZE", 500),
         )
 
     @property
