@@ -59,11 +59,13 @@ def bundle(i: int, rng: random.Random) -> tuple[dict, list[dict], list[dict]]:
     datasets = [{"_id": pid, "pid": pid, "owner": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}", "orcidOfOwner": _orcid(rng),
                  "proposalIds": [proposal_id], "keywords": [rng.choice(WORDS) for _ in range(2)],
                  "techniques": [dict(zip(("pid", "name"), rng.choice(TECHNIQUES)))], "license": "CC-BY-4.0",
-                 "creationTime": when - timedelta(days=30), "instrumentIds": ["ess/loki"], "ownerEmail": "owner@example.org"}
+                 "creationTime": when - timedelta(days=30), "instrumentIds": ["ess/loki"], "ownerEmail": "owner@example.org",
+                 "updatedAt": when - timedelta(days=1)}
                 for pid in pids]
     proposals = [{"_id": proposal_id, "proposalId": proposal_id, "title": _sentence(rng, 8), "isPublished": rng.random() < 0.5,
-                  "email": "pi@example.org", "MeasurementPeriodList": [{"instrument": "LoKI", "start": when - timedelta(days=40),
-                                                                        "end": when - timedelta(days=38)}]}]
+                  "email": "pi@example.org", "updatedAt": when - timedelta(days=35),
+                  "MeasurementPeriodList": [{"instrument": "LoKI", "start": when - timedelta(days=40),
+                                             "end": when - timedelta(days=38)}]}]
     shape = i % 3
     if shape == 0:
         pub = {"_id": doi, "doi": doi, "title": _sentence(rng, 12), "abstract": _sentence(rng, 60), "datasetPids": pids,

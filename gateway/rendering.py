@@ -55,11 +55,14 @@ class Rendered:
     problems: list[Problem] = field(default_factory=list)  # non-empty: nothing may be emitted
 
 
-def datacite_problems(result: MappingResult) -> list[Problem]:
-    """Why this record must not be emitted: mapping errors, or its XML failing kernel-4.7."""
+def datacite_problems(result: MappingResult, xml: bytes | None = None) -> list[Problem]:
+    """Why this record must not be emitted: mapping errors, or its XML failing kernel-4.7.
+
+    ``xml`` is the record's DataCite XML when the caller has already rendered it.
+    """
     if result.record is None or result.problems.errors:
         return result.problems.errors or [Problem("missing-record", "record", "nothing could be mapped", ERROR)]
-    errors = validate_datacite(datacite_xml.to_xml(result.record))
+    errors = validate_datacite(xml if xml is not None else datacite_xml.to_xml(result.record))
     return [Problem("xsd-invalid", "record", message, ERROR) for message in errors]
 
 

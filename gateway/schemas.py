@@ -94,6 +94,12 @@ def schema_dir(configured: Path | str | None = None) -> Path:
     """The directory the schemas are read from (see the module docstring for the order)."""
     if configured is None:
         configured = Settings.from_env().xsd_dir
+    return _resolve(None if configured is None else str(configured))
+
+
+@lru_cache(maxsize=16)
+def _resolve(configured: str | None) -> Path:
+    """Looking for the files costs a stat each; validation runs for every record of a sync."""
     if configured is not None:
         directory = Path(configured)
         missing = _missing(directory)
@@ -241,5 +247,5 @@ def validate_oai_dc(xml) -> list[str]:
 
 def clear_cache() -> None:
     """Forget loaded schemas (for tests that swap schema directories)."""
-    for cached in (manifest, _datacite, _oai_dc, _oai_pmh):
+    for cached in (manifest, _resolve, _datacite, _oai_dc, _oai_pmh):
         cached.cache_clear()

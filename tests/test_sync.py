@@ -261,14 +261,14 @@ def test_report_line():
 
 
 def test_a_record_that_cannot_be_rendered_does_not_stop_the_pass(v4, store, monkeypatch):
-    original = syncer_module.content_hash
+    original = syncer_module.renderings
 
     def breaks_on_one(identifier, *args):
         if identifier == "10.5072/ess.public01":
             raise ValueError("a serializer bug")
         return original(identifier, *args)
 
-    monkeypatch.setattr(syncer_module, "content_hash", breaks_on_one)
+    monkeypatch.setattr(syncer_module, "renderings", breaks_on_one)
     report = syncer(v4, store).run_once(now=T1)
     assert (report.changed, report.problems) == (3, 1)
     assert live(store) == V4_PUBLIC - {"10.5072/ess.public01"}

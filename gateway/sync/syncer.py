@@ -28,11 +28,11 @@ from typing import Callable, Iterable, Iterator
 from gateway.config import Settings
 from gateway.oai.datestamps import utc_now
 from gateway.oai.formats import HEADER
-from gateway.rendering import datacite_problems
+from gateway.rendering import datacite_problems, export_key
 from gateway.source import DATASETS, PROPOSALS, PUBLISHED, SciCatSource, SourceBundle
 from gateway.store.base import RecordStore, StoredRecord
 from gateway.sync import changes
-from gateway.sync.formats import TOMBSTONE_HASH, content_hash, record_formats
+from gateway.sync.formats import TOMBSTONE_HASH, content_hash, dated, renderings
 from gateway.sync.sets import record_sets, set_names
 from gateway.sync.state import SyncState
 from mappings.datacite import MappingResult, map_publication
@@ -60,6 +60,7 @@ class _Pending:
     sets: tuple[str, ...] = ()
     result: MappingResult | None = None
     digest: str = TOMBSTONE_HASH
+    formats: dict[str, bytes] | None = None  # rendered with a placeholder datestamp
 
 
 @dataclass
@@ -186,18 +187,19 @@ class Syncer:
 
     def _live(self, result: MappingResult, run: _Run) -> _Pending | None:
         doi = result.doi
-        problems = datacite_problems(result)
+        sets = record_sets(result)
+        formats = renderings(doi, sets, result, self.settings) if result.valid else None
+        problems = datacite_problems(result, formats and formats[export_key("datacite-xml")])
         if problems:
             run.problems += 1
             kept = "keeps its last good version" if run.live(doi) else "is not disseminated"
             log.warning("%s %s: %s", doi, kept,
                         "; ".join(f"{p.code} {p.field}: {p.message}" for p in problems))
             return None
-        sets = record_sets(result)
-        digest = content_hash(doi, sets, result, self.settings)
+        digest = content_hash(formats)
         if run.known.get(doi) == (digest, False):
             return None
-        return _Pending(doi, sets, result, digest)
+        return _Pending(doi, sets, result, digest, formats)
 
     def _write(self, pending: list[_Pending], run: _Run, clock) -> None:
         if not pending:
@@ -223,10 +225,8 @@ class Syncer:
             # A tombstone keeps its sets, so a selective harvest learns of the deletion.
             sets = previous.sets if previous else ()
             return StoredRecord(pending.identifier, datestamp, True, sets, TOMBSTONE_HASH, {})
-        formats = record_formats(pending.identifier, datestamp, pending.sets, pending.result,
-                                 self.settings)
         return StoredRecord(pending.identifier, datestamp, False, pending.sets, pending.digest,
-                            formats)
+                            dated(pending.formats, datestamp))
 
     # -- reconcile and sets ----------------------------------------------------------------
 
