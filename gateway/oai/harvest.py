@@ -24,6 +24,10 @@ from gateway.store.base import PageQuery, StoredRecord
 log = logging.getLogger(__name__)
 
 
+# How many pages of records lacking the asked format a request reads on before giving up.
+_MAX_SKIPPED_PAGES = 50
+
+
 def list_identifiers(request: OAIRequest, ctx: Context) -> list[Part]:
     return _harvest(request, ctx, with_metadata=False)
 
@@ -35,16 +39,24 @@ def list_records(request: OAIRequest, ctx: Context) -> list[Part]:
 def _harvest(request: OAIRequest, ctx: Context, with_metadata: bool) -> list[Part]:
     state = _resumed(request, ctx) if request.resumption_token else _started(request, ctx)
     limit = ctx.settings.oai_page_size if with_metadata else ctx.settings.oai_header_page_size
-    query = PageQuery(set_spec=state.set_spec, from_=state.from_, until=state.until,
-                      after=state.after, limit=limit + 1)
-    rows = ctx.store.page(query, state.metadata_prefix if with_metadata else HEADER)
-    if not rows:
-        # On a resumed harvest this means the rest of the list left the window (records
-        # changed since); the spec has no "empty last page", and noRecordsMatch is true.
+    after = state.after
+    for _ in range(_MAX_SKIPPED_PAGES):
+        query = PageQuery(set_spec=state.set_spec, from_=state.from_, until=state.until,
+                          after=after, limit=limit + 1)
+        rows = ctx.store.page(query, state.metadata_prefix if with_metadata else HEADER)
+        if not rows:
+            # On a resumed harvest this means the rest of the list left the window (records
+            # changed since); the spec has no "empty last page", and noRecordsMatch is true.
+            raise OAIError(NO_RECORDS_MATCH, "No records match the request")
+        more, page = len(rows) > limit, rows[:limit]
+        entries = [e for e in (_entry(row, state.metadata_prefix, with_metadata, ctx) for row in page) if e]
+        if entries or not more:
+            break
+        # every record of this page lacks the format: a list may not be empty, read on
+        after = (page[-1].datestamp, page[-1].identifier)
+    if not entries:
         raise OAIError(NO_RECORDS_MATCH, "No records match the request")
-    more, page = len(rows) > limit, rows[:limit]
-    parts: list[Part] = [b"".join(_entry(row, state.metadata_prefix, with_metadata, ctx)
-                                  for row in page)]
+    parts: list[Part] = [b"".join(entries)]
     token = _token_element(request, ctx, state, page, more)
     if token is not None:
         parts.append(token)
@@ -89,7 +101,8 @@ def _entry(row: StoredRecord, prefix: str, with_metadata: bool, ctx: Context) ->
         return render_header_bytes(identifier, row.datestamp, row.sets, deleted=row.deleted)
     data = row.formats.get(prefix)
     if data is None:
-        # a sync that failed to render this format: serve the rest rather than fail
+        # a sync that failed to render this format: the record is left out of this list
+        # (GetRecord says cannotDisseminateFormat for it) and the rest is served
         log.warning("record %s has no stored %s rendering", row.identifier, prefix)
         return b""
     return data
