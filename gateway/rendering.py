@@ -72,3 +72,10 @@ def render_export(result: MappingResult, fmt: str, settings: Settings) -> Render
     if problems:
         return Rendered(b"", media_type, problems)
     return Rendered(serialize(result.record), media_type)
+
+
+# Landing-page JSON and HTML and the quality report, stored per record beside the exports.
+# Imported last: those renderings use the serializers above, never this module.
+from gateway.landing.renderings import LANDING_RENDERINGS  # noqa: E402
+
+STORED_RENDERINGS.update(LANDING_RENDERINGS)
