@@ -26,6 +26,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from gateway.config import Settings
+from gateway.landing.ledger import QualityLedger
 from gateway.oai.datestamps import utc_now
 from gateway.oai.formats import HEADER
 from gateway.rendering import datacite_problems, export_key
@@ -74,6 +75,7 @@ class _Run:
     changed: int = 0
     deleted: int = 0
     problems: int = 0
+    quality: QualityLedger = field(default_factory=QualityLedger)  # for GET /quality
 
     def live(self, identifier: str) -> bool:
         return identifier in self.known and not self.known[identifier][1]
@@ -106,6 +108,7 @@ class Syncer:
         self._write_bundles(bundles, run, clock)
         self._reconcile(run, clock)
         self._update_set_names(run)
+        run.quality.save(self.store, run.index, run.changed + run.deleted, clock())
         state.save(self.store, self.settings, clock())
         return SyncReport(run.read, run.changed, run.deleted, run.problems,
                           time.monotonic() - started)
@@ -191,11 +194,13 @@ class Syncer:
         formats = renderings(doi, sets, result, self.settings) if result.valid else None
         problems = datacite_problems(result, formats and formats[export_key("datacite-xml")])
         if problems:
+            run.quality.record_failure(result, problems)
             run.problems += 1
             kept = "keeps its last good version" if run.live(doi) else "is not disseminated"
             log.warning("%s %s: %s", doi, kept,
                         "; ".join(f"{p.code} {p.field}: {p.message}" for p in problems))
             return None
+        run.quality.record_success(doi)
         digest = content_hash(formats)
         if run.known.get(doi) == (digest, False):
             return None
