@@ -9,6 +9,7 @@ from flask import Flask
 from gateway import health
 from gateway.config import Settings
 from gateway.export import views as export_views
+from gateway.landing import views as landing_views
 from gateway.oai import views as oai_views
 from gateway.oai.service import OAIRepository
 from gateway.store import open_store
@@ -35,6 +36,7 @@ def _register_blueprints(app: Flask) -> None:
     """Every blueprint of the gateway is registered here, and only here."""
     app.register_blueprint(oai_views.blueprint, url_prefix="/oai")
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(landing_views.blueprint)
     app.register_blueprint(export_views.blueprint)
 
 
