@@ -19,7 +19,7 @@ from . import quality
 from .app import create_app
 from .config import ConfigError, Settings
 from .connection import scicat_database
-from .rendering import EXPORT_FORMATS, render_export
+from .rendering import EXPORT_FORMATS, datacite_problems, render_export
 from .source import SciCatSource
 from .store import open_store
 from .sync import SyncReport, Syncer
@@ -102,14 +102,30 @@ def cmd_export(args, settings: Settings) -> int:
 
 
 def cmd_check(args, settings: Settings) -> int:
-    summary = quality.Summary()
+    everything, public = quality.Summary(), quality.RepositorySummary()
     with scicat_database(settings) as db:
         for bundle in SciCatSource(db).bundles():
             result = map_publication(bundle.published, bundle.datasets, bundle.proposals, settings.mapping_options)
-            summary.add(result)
-            _print_result(result, args)
-    print(json.dumps(summary.as_dict()) if args.json else summary.text())
+            everything.add(result)
+            report = _report(result)
+            if report is not None and result.public:
+                public.add(report)
+            _print_result(result, report, args)
+    # The repository part is what GET /quality serves: the same reports over public records.
+    repository = public.as_dict()
+    if args.json:
+        print(json.dumps({**everything.as_dict(), "quality": repository}))
+    else:
+        print(everything.text())
+        print(quality.summary_text(repository))
     return 0
+
+
+def _report(result: MappingResult) -> dict | None:
+    if result.doi is None:
+        return None
+    # Public records are held to what sync checks before disseminating (the XSD too).
+    return quality.record_report(result, datacite_problems(result) if result.public else ())
 
 
 def cmd_sync(args, settings: Settings) -> int:
@@ -188,17 +204,21 @@ def _print_report(report: SyncReport) -> None:
     print(report.line(), flush=True)
 
 
-def _print_result(result: MappingResult, args) -> None:
+def _print_result(result: MappingResult, report: dict | None, args) -> None:
+    recommendations = report["recommendations"] if report else []
     if args.json:
         print(json.dumps({"doi": result.doi, "status": result.status, "public": result.public,
-                          "valid": result.valid, "problems": [p.as_dict() for p in result.problems]}))
+                          "valid": result.valid, "problems": [p.as_dict() for p in result.problems],
+                          "recommendations": recommendations}))
         return
-    if not result.problems and not args.all:
+    if not result.problems and not recommendations and not args.all:
         return
     label = "INVALID" if not result.valid else "ok"
     print(f"{result.doi or '(no DOI)'} [{result.status}] {label}")
     for problem in sorted(result.problems, key=lambda p: (p.severity != ERROR, p.field)):
         print(f"  {problem.severity:<7} {problem.code:<40} {problem.field}: {problem.message}")
+    for item in recommendations:
+        print(f"  {item['severity']:<7} {item['code']:<40} {item['message']}")
 
 
 if __name__ == "__main__":  # pragma: no cover
