@@ -3,7 +3,7 @@
 Written as Python data rather than a static file so that the lists the code decides
 (export formats and their media types, DataCite events) are taken from the code and cannot
 drift; the tests validate the document and check real answers of every endpoint against it.
-A DOI contains "/", so ``{doi}`` stands for the rest of the path, not for one segment.
+A DOI contains "/": in ``{doi}`` it may be sent as it is or percent-encoded (``%2F``).
 """
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from mappings.serializers.datacite_json import EVENTS
 
 VERSION = "0.1.0"
 PROBLEM = "application/problem+json"
-_XML_OR_TEXT = {"type": "string"}
+# XML, HTML, text and ZIP bodies are described by their media type alone: a JSON Schema
+# could only say "a string", which validators then apply to raw bytes.
+_OPAQUE: dict = {}
 
 
 def _ref(name: str) -> dict:
@@ -60,7 +62,8 @@ _RESPONSES = {
 
 _PARAMETERS = {
     "doi": {"name": "doi", "in": "path", "required": True,
-            "description": "The DOI as registered, e.g. `10.5072/abc-123` (its \"/\" unescaped).",
+            "description": "The DOI as registered, e.g. `10.5072/abc-123`; its \"/\" may be sent "
+                           "as it is or percent-encoded (`10.5072%2Fabc-123`).",
             "schema": {"type": "string", "pattern": "^10\\.", "minLength": 4}},
 }
 
@@ -226,9 +229,9 @@ _OAI_PARAMETERS = [
 ]
 _OAI_RESPONSES = {
     "200": {"description": "An OAI-PMH 2.0 response; protocol errors are OAI-PMH <error> elements.",
-            "content": {"text/xml": {"schema": _XML_OR_TEXT}}},
+            "content": {"text/xml": _OPAQUE}},
     "503": {"description": "The record store is unavailable.", "headers": _header_refs("Retry-After"),
-            "content": {"text/plain": {"schema": _XML_OR_TEXT}}},
+            "content": {"text/plain": _OPAQUE}},
 }
 
 
@@ -245,16 +248,16 @@ def _oai() -> dict:
     }
 
 
-def _body_schema(media_type: str) -> dict:
+def _media(media_type: str) -> dict:
     if media_type.endswith(("+json", "/json")):
-        return {"type": ["object", "array"]}
-    return _XML_OR_TEXT
+        return {"schema": {"type": ["object", "array"]}}
+    return _OPAQUE
 
 
 def _export_content() -> dict:
     content: dict = {}
     for name, (media_type, _serialize) in EXPORT_FORMATS.items():
-        content.setdefault(media_type, {"schema": _body_schema(media_type)})
+        content.setdefault(media_type, _media(media_type))
     return content
 
 
@@ -297,8 +300,7 @@ def _export_all() -> dict:
         "responses": {
             "200": {"description": "NDJSON: one DataCite REST payload per line (a deleted record as "
                                    "{doi, deleted, datestamp}); ZIP: one DataCite XML file per record.",
-                    "content": {"application/x-ndjson": {"schema": _XML_OR_TEXT},
-                                "application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}}},
+                    "content": {"application/x-ndjson": _OPAQUE, "application/zip": _OPAQUE}},
             "400": {"$ref": "#/components/responses/BadRequest"},
             "406": _problem("None of the accepted formats is available."),
             "503": {"$ref": "#/components/responses/Unavailable"},
@@ -306,12 +308,12 @@ def _export_all() -> dict:
     }}
 
 
-def _stored_view(operation: str, summary: str, media_type: str, schema: dict) -> dict:
+def _stored_view(operation: str, summary: str, media_type: str, media: dict) -> dict:
     return {"get": {
         "tags": ["Landing pages"], "operationId": operation, "summary": summary,
         "parameters": [{"$ref": "#/components/parameters/doi"}],
         "responses": {
-            "200": {"description": summary + ".", "content": {media_type: {"schema": schema}},
+            "200": {"description": summary + ".", "content": {media_type: media},
                     "headers": _header_refs("ETag", "Last-Modified", "Cache-Control",
                                             "Access-Control-Allow-Origin")},
             "304": {"$ref": "#/components/responses/NotModified"},
@@ -347,12 +349,14 @@ def document(base_url: str | None = None) -> dict:
         "/oai": _oai(),
         "/export/{doi}": _export_one(),
         "/export": _export_all(),
-        "/records/{doi}": _stored_view("landingRecord", "Landing-page JSON of one record",
-                                       "application/json", _ref("Landing")),
+        # The suffixed paths first: a matcher trying them in order then reads a path ending
+        # in .html or /quality as that view (the app does so unless the whole path is a DOI).
         "/records/{doi}.html": _stored_view("landingPage", "Landing page of one record (HTML with "
-                                            "embedded schema.org JSON-LD)", "text/html", _XML_OR_TEXT),
+                                            "embedded schema.org JSON-LD)", "text/html", _OPAQUE),
         "/records/{doi}/quality": _stored_view("recordQuality", "Metadata quality report of one record",
-                                               "application/json", _ref("QualityReport")),
+                                               "application/json", {"schema": _ref("QualityReport")}),
+        "/records/{doi}": _stored_view("landingRecord", "Landing-page JSON of one record",
+                                       "application/json", {"schema": _ref("Landing")}),
         "/quality": _quality_summary(),
         "/healthz": _simple("health", "Liveness, and whether the record store answers", "Operations",
                             {"description": "Alive.", "content": {"application/json": {"schema": _ref("Health")}}},
