@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Mapping
 
 from gateway.quality import RepositorySummary, record_report
@@ -111,7 +111,11 @@ def _summary_outdated(store: RecordStore) -> bool:
     through = json.loads(through)
     if through["datestamp"] is None:
         return store.count(PageQuery()) > 0
-    return store.count(PageQuery(from_=datetime.fromisoformat(through["datestamp"]))) != through["count"]
+    newest = datetime.fromisoformat(through["datestamp"])
+    # Datestamps never go backwards: a record written since is stamped after the newest
+    # one covered, or in that same second (then the count there has grown).
+    return (store.count(PageQuery(from_=newest + timedelta(seconds=1))) > 0
+            or store.count(PageQuery(from_=newest)) != through["count"])
 
 
 def build_summary(store: RecordStore, now: datetime) -> tuple[dict, dict]:
