@@ -1,12 +1,17 @@
 """Canonical record -> DataCite kernel-4.7 XML (``<resource>``).
 
-The element builder (``to_element``) is shared with the oai_datacite serializer, which
-embeds the ``<resource>`` in its ``<payload>``. Speed matters because sync renders every
-record: tag names and attribute specs are computed once at import, and text is only
-scanned for characters illegal in XML 1.0 when lxml refuses it (the rare path).
+Speed matters because sync renders every record, so the document is written as text
+rather than built as an lxml tree: building a tree costs a few microseconds per element
+and a record has dozens of elements. The text is exactly what lxml writes for the
+same tree (``pretty_print`` indentation, libxml2's escaping: ``& < >`` and, in text, CR;
+in attributes also ``"``, tab and line breaks as character references), and characters
+illegal in XML 1.0 are dropped from a value that holds any, as lxml refuses them.
+``to_element`` parses that text, so the oai_datacite serializer and the OAI responses
+embed the very same ``<resource>``.
 """
 from __future__ import annotations
 
+import re
 from numbers import Number
 
 from lxml import etree
@@ -19,8 +24,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SCHEMA_LOCATION = f"{NS_DATACITE} {DATACITE_XSD_URL}"
 XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 
-_NSMAP = {None: NS_DATACITE, "xsi": NS_XSI}
-_XSI_LOCATION = f"{{{NS_XSI}}}schemaLocation"
 _SubElement = etree.SubElement
 
 
@@ -38,7 +41,8 @@ def as_text(value: object) -> str | None:
 
 
 def add(parent, tag: str, text: str | None = None, attrib: dict | None = None):
-    """Append a child element; never raises on a str (illegal characters are dropped)."""
+    """Append a child element to an lxml tree (the oai_dc and oai_datacite serializers);
+    never raises on a str (illegal characters are dropped)."""
     try:
         child = _SubElement(parent, tag, attrib)
     except ValueError:
@@ -50,25 +54,6 @@ def add(parent, tag: str, text: str | None = None, attrib: dict | None = None):
             child.text = xml_safe(text)
     return child
 
-
-def _q(name: str) -> str:
-    return f"{{{NS_DATACITE}}}{name}"
-
-
-T = {name: _q(name) for name in (
-    "resource", "identifier", "creators", "creator", "creatorName", "givenName", "familyName",
-    "nameIdentifier", "affiliation", "titles", "title", "publisher", "publicationYear",
-    "resourceType", "subjects", "subject", "contributors", "contributor", "contributorName",
-    "dates", "date", "language", "alternateIdentifiers", "alternateIdentifier",
-    "relatedIdentifiers", "relatedIdentifier", "sizes", "size", "formats", "format", "version",
-    "rightsList", "rights", "descriptions", "description", "geoLocations", "geoLocation",
-    "geoLocationPlace", "geoLocationPoint", "geoLocationBox", "geoLocationPolygon",
-    "polygonPoint", "inPolygonPoint", "pointLongitude", "pointLatitude", "westBoundLongitude",
-    "eastBoundLongitude", "southBoundLatitude", "northBoundLatitude", "fundingReferences",
-    "fundingReference", "funderName", "funderIdentifier", "awardNumber", "awardTitle",
-    "relatedItems", "relatedItem", "relatedItemIdentifier", "volume", "issue", "number",
-    "firstPage", "lastPage", "edition",
-)}
 
 # (JSON key, XML attribute) pairs. JSON says ``Uri`` and ``lang`` where XML says ``URI``
 # and ``xml:lang``; the reader uses the same tables in reverse.
@@ -123,6 +108,7 @@ RELATED_ITEM_PAGES = ("firstPage", "lastPage")
 
 
 def attrs(obj: dict, spec: tuple) -> dict | None:
+    """The attributes ``spec`` names that ``obj`` has a value for, keyed by XML name."""
     out = None
     for key, attr in spec:
         value = obj.get(key)
@@ -145,12 +131,123 @@ def _text_of(obj: dict, key: str) -> str | None:
     return value if value.__class__ is str and value else as_text(value)
 
 
-# --- element builders, one per property --------------------------------------------------
+# --- writing text as libxml2 does ----------------------------------------------------------
 
-def _identifier(root, record: dict) -> None:
+# Any character that is written other than as itself, or is not allowed at all.
+_TEXT_SPECIAL = re.compile("[^\t\n\x20-\x25\x27-\x3b\x3d\x3f-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_ATTR_SPECIAL = re.compile("[^\x20\x21\x23-\x25\x27-\x3b\x3d\x3f-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_text_special = _TEXT_SPECIAL.search
+_attr_special = _ATTR_SPECIAL.search
+
+
+def _escape_text(text: str) -> str:
+    """Text with a special character (``_TEXT_SPECIAL``) as element content."""
+    text = xml_safe(text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _escape_attr(text: str) -> str:
+    if _attr_special(text) is None:
+        return text
+    text = xml_safe(text)
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+def _xml_name(attr: str) -> str:
+    return "xml:lang" if attr == XML_LANG else attr
+
+
+def _writing(spec: tuple) -> tuple:
+    """A spec as (record key, ' name="') pairs, ready to be written."""
+    return tuple((key, f' {_xml_name(attr)}="') for key, attr in spec)
+
+
+def _attributes(obj: dict, spec: tuple) -> str:
+    """The attributes of ``obj`` named by a ``_writing`` spec, as start-tag text."""
+    out = ""
+    for key, start in spec:
+        value = obj.get(key)
+        if value.__class__ is str:
+            if value:
+                out += f'{start}{value if _attr_special(value) is None else _escape_attr(value)}"'
+        elif value is not None and value != "":
+            text = as_text(value)
+            if text:
+                out += f'{start}{_escape_attr(text)}"'
+    return out
+
+
+def _attributes_of(attrib: dict | None) -> str:
+    return "".join(f' {_xml_name(k)}="{_escape_attr(v)}"' for k, v in attrib.items()) if attrib else ""
+
+
+# Line break and indentation before an element at each depth: pretty_print's, or none.
+_PRETTY = tuple("\n" + "  " * depth for depth in range(32))
+_COMPACT = ("",) * 32
+
+
+class _Parts(list):
+    """A document's text, piece by piece. ``emptied`` tells that some element's text was
+    made only of characters XML cannot carry: it is written empty (``<x></x>``, as lxml
+    writes a text set to ""), with an ``_EMPTIED`` mark for ``to_element`` to find it."""
+
+    __slots__ = ("emptied",)
+
+    def __init__(self, first: str):
+        super().__init__((first,))
+        self.emptied = False
+
+
+_EMPTIED = "<!---->"  # never written otherwise: "<" in values is always escaped
+
+
+def _leaf(out: _Parts, nl: str, tag: str, text: str | None, attributes: str = "") -> None:
+    """An element with text (or none) and no children."""
+    if text is None:
+        out.append(f"{nl}<{tag}{attributes}/>")
+        return
+    if _text_special(text) is not None:
+        text = _escape_text(text)
+        if not text:
+            out.emptied = True
+            text = _EMPTIED
+    out.append(f"{nl}<{tag}{attributes}>{text}</{tag}>")
+
+
+def _open(out: _Parts, nl: str, tag: str, attributes: str = "") -> int:
+    out.append(f"{nl}<{tag}{attributes}>")
+    return len(out)
+
+
+def _close(out: _Parts, nl: str, tag: str, mark: int) -> None:
+    """Close the element opened at ``mark``; one that got no children is written empty."""
+    if len(out) == mark:
+        out[mark - 1] = out[mark - 1][:-1] + "/>"
+    else:
+        out.append(f"{nl}</{tag}>")
+
+
+_NAME = _writing(NAME_ATTRS)
+_NAME_ID = _writing(NAME_ID_ATTRS)
+_AFFILIATION = _writing(AFFILIATION_ATTRS)
+_TITLE = _writing(TITLE_ATTRS)
+_PUBLISHER = _writing(PUBLISHER_ATTRS)
+_FUNDER_ID = _writing(FUNDER_ID_ATTRS)
+_AWARD = _writing(AWARD_ATTRS)
+_RELATED_ITEM = _writing(RELATED_ITEM_ATTRS)
+_RELATED_ITEM_ID = _writing(RELATED_ITEM_ID_ATTRS)
+_NUMBER = _writing(NUMBER_ATTRS)
+_CONTRIBUTOR_TYPE = _writing((("contributorType", "contributorType"),))
+_RESOURCE_TYPE_GENERAL = _writing((("resourceTypeGeneral", "resourceTypeGeneral"),))
+
+
+# --- element writers, one per property (``ind`` is the indentation table, ``d`` the depth) ---
+
+def _identifier(out: _Parts, ind: tuple, d: int, record: dict) -> None:
     doi = _text_of(record, "doi")
     if doi:
-        add(root, T["identifier"], doi, {"identifierType": "DOI"})
+        _leaf(out, ind[d], "identifier", doi, ' identifierType="DOI"')
 
 
 def _named(people) -> list[dict]:
@@ -159,277 +256,311 @@ def _named(people) -> list[dict]:
     return [p for p in _items(people) if isinstance(p, dict) and _text_of(p, "name")]
 
 
-def _person(parent, person: dict, name_tag: str, full: bool) -> None:
+def _person(out: _Parts, nl: str, person: dict, name_tag: str, full: bool) -> None:
     """creator/contributor children; ``full`` adds identifiers and affiliations."""
-    add(parent, name_tag, _text_of(person, "name"), attrs(person, NAME_ATTRS))
+    _leaf(out, nl, name_tag, _text_of(person, "name"), _attributes(person, _NAME))
     for key in ("givenName", "familyName"):
         text = _text_of(person, key)
         if text:
-            add(parent, T[key], text)
+            _leaf(out, nl, key, text)
     if not full:
         return
     for ident in _items(person.get("nameIdentifiers")):
         if isinstance(ident, dict):
             text = _text_of(ident, "nameIdentifier")
             if text:
-                add(parent, T["nameIdentifier"], text, attrs(ident, NAME_ID_ATTRS))
+                _leaf(out, nl, "nameIdentifier", text, _attributes(ident, _NAME_ID))
     for aff in _items(person.get("affiliation")):
         if isinstance(aff, str):
             aff = {"name": aff}
         elif not isinstance(aff, dict):
             continue
-        text, attrib = _text_of(aff, "name"), attrs(aff, AFFILIATION_ATTRS)
-        if text or attrib:
-            add(parent, T["affiliation"], text, attrib)
+        text, attributes = _text_of(aff, "name"), _attributes(aff, _AFFILIATION)
+        if text or attributes:
+            _leaf(out, nl, "affiliation", text, attributes)
 
 
-def _creators(root, people, full: bool = True) -> None:
+def _creators(out: _Parts, ind: tuple, d: int, people, full: bool = True) -> None:
     people = _named(people)
     if people:
-        wrapper = add(root, T["creators"])
+        nl, inner, innermost = ind[d], ind[d + 1], ind[d + 2]
+        out.append(f"{nl}<creators>")
         for person in people:
-            _person(add(wrapper, T["creator"]), person, T["creatorName"], full)
+            out.append(f"{inner}<creator>")
+            _person(out, innermost, person, "creatorName", full)
+            out.append(f"{inner}</creator>")
+        out.append(f"{nl}</creators>")
 
 
-def _contributors(root, people, full: bool = True) -> None:
+def _contributors(out: _Parts, ind: tuple, d: int, people, full: bool = True) -> None:
     people = _named(people)
     if people:
-        wrapper = add(root, T["contributors"])
+        nl, inner, innermost = ind[d], ind[d + 1], ind[d + 2]
+        out.append(f"{nl}<contributors>")
         for person in people:
-            attrib = attrs(person, (("contributorType", "contributorType"),))
-            _person(add(wrapper, T["contributor"], None, attrib), person, T["contributorName"], full)
+            out.append(f"{inner}<contributor{_attributes(person, _CONTRIBUTOR_TYPE)}>")
+            _person(out, innermost, person, "contributorName", full)
+            out.append(f"{inner}</contributor>")
+        out.append(f"{nl}</contributors>")
 
 
-def _list(root, values, wrapper_tag: str, tag: str, key: str, spec: tuple) -> None:
+def _list(out: _Parts, ind: tuple, d: int, values, wrapper: str, tag: str, key: str, spec: tuple) -> None:
     """A wrapper with one child per object whose ``key`` text is non-empty."""
-    wrapper = None
+    mark = None
+    nl = ind[d + 1]
     for obj in _items(values):
         if not isinstance(obj, dict):
             continue
         text = _text_of(obj, key)
         if not text:
             continue
-        if wrapper is None:
-            wrapper = add(root, wrapper_tag)
-        add(wrapper, tag, text, attrs(obj, spec))
+        if mark is None:
+            mark = _open(out, ind[d], wrapper)
+        _leaf(out, nl, tag, text, _attributes(obj, spec))
+    if mark is not None:
+        out.append(f"{ind[d]}</{wrapper}>")
 
 
-def _strings(root, values, wrapper_tag: str, tag: str) -> None:
+def _strings(out: _Parts, ind: tuple, d: int, values, wrapper: str, tag: str) -> None:
     texts = [t for t in map(as_text, _items(values)) if t]
     if texts:
-        wrapper = add(root, wrapper_tag)
+        nl = ind[d + 1]
+        out.append(f"{ind[d]}<{wrapper}>")
         for text in texts:
-            add(wrapper, tag, text)
+            _leaf(out, nl, tag, text)
+        out.append(f"{ind[d]}</{wrapper}>")
 
 
-def _titles(root, record: dict) -> None:
-    _list(root, record.get("titles"), T["titles"], T["title"], "title", TITLE_ATTRS)
+def _titles(out: _Parts, ind: tuple, d: int, record: dict) -> None:
+    _list(out, ind, d, record.get("titles"), "titles", "title", "title", _TITLE)
 
 
-def _publisher(root, record: dict) -> None:
+def _publisher(out: _Parts, ind: tuple, d: int, record: dict) -> None:
     publisher = record.get("publisher")
     if isinstance(publisher, str):
         publisher = {"name": publisher}
     if isinstance(publisher, dict):
         name = _text_of(publisher, "name")
         if name:
-            add(root, T["publisher"], name, attrs(publisher, PUBLISHER_ATTRS))
+            _leaf(out, ind[d], "publisher", name, _attributes(publisher, _PUBLISHER))
 
 
-def _publication_year(root, record: dict) -> None:
-    year = _text_of(record, "publicationYear")
-    if year:
-        add(root, T["publicationYear"], year)
-
-
-def _types(root, record: dict) -> None:
+def _types(out: _Parts, ind: tuple, d: int, record: dict) -> None:
     types = record.get("types")
     if isinstance(types, dict):
-        attrib = attrs(types, (("resourceTypeGeneral", "resourceTypeGeneral"),))
+        attributes = _attributes(types, _RESOURCE_TYPE_GENERAL)
         text = _text_of(types, "resourceType")
-        if attrib or text:
-            add(root, T["resourceType"], text, attrib)
+        if attributes or text:
+            _leaf(out, ind[d], "resourceType", text, attributes)
 
 
-def _rights(root, record: dict) -> None:
+def _rights(out: _Parts, ind: tuple, d: int, record: dict) -> None:
     # A rights entry may be only a URI or an identifier: keep it when text is empty.
-    wrapper = None
+    mark = None
     for obj in _items(record.get("rightsList")):
         if not isinstance(obj, dict):
             continue
         text, attrib = _text_of(obj, "rights"), attrs(obj, RIGHTS_ATTRS)
         if not text and not (attrib and set(attrib) - {XML_LANG}):
             continue
-        if wrapper is None:
-            wrapper = add(root, T["rightsList"])
-        add(wrapper, T["rights"], text, attrib)
+        if mark is None:
+            mark = _open(out, ind[d], "rightsList")
+        _leaf(out, ind[d + 1], "rights", text, _attributes_of(attrib))
+    if mark is not None:
+        out.append(f"{ind[d]}</rightsList>")
 
 
-def _point(parent, tag: str, point) -> None:
-    if not isinstance(point, dict):
+def _coordinates(out: _Parts, ind: tuple, d: int, tag: str, obj, names: tuple) -> None:
+    if not isinstance(obj, dict):
         return
-    texts = [(name, as_text(point.get(name))) for name in POINT_FIELDS]
+    texts = [(name, as_text(obj.get(name))) for name in names]
     if any(text for _, text in texts):
-        element = add(parent, tag)
+        nl = ind[d + 1]
+        out.append(f"{ind[d]}<{tag}>")
         for name, text in texts:
             if text:
-                add(element, T[name], text)
+                _leaf(out, nl, name, text)
+        out.append(f"{ind[d]}</{tag}>")
 
 
-def _box(parent, box) -> None:
-    if not isinstance(box, dict):
-        return
-    texts = [(name, as_text(box.get(name))) for name in BOX_FIELDS]
-    if any(text for _, text in texts):
-        element = add(parent, T["geoLocationBox"])
-        for name, text in texts:
-            if text:
-                add(element, T[name], text)
-
-
-def _polygon(parent, polygon) -> None:
+def _polygon(out: _Parts, ind: tuple, d: int, polygon) -> None:
     if not isinstance(polygon, dict):
         return
     points = [p for p in _items(polygon.get("polygonPoints")) if isinstance(p, dict)]
     inner = polygon.get("inPolygonPoint")
     if not points and not inner:
         return
-    element = add(parent, T["geoLocationPolygon"])
+    mark = _open(out, ind[d], "geoLocationPolygon")
     for point in points:
-        _point(element, T["polygonPoint"], point)
-    _point(element, T["inPolygonPoint"], inner)
+        _coordinates(out, ind, d + 1, "polygonPoint", point, POINT_FIELDS)
+    _coordinates(out, ind, d + 1, "inPolygonPoint", inner, POINT_FIELDS)
+    _close(out, ind[d], "geoLocationPolygon", mark)
 
 
-def _geo_locations(root, record: dict) -> None:
+def _geo_locations(out: _Parts, ind: tuple, d: int, record: dict) -> None:
     wrapper = None
     for geo in _items(record.get("geoLocations")):
         if not isinstance(geo, dict):
             continue
         if wrapper is None:
-            wrapper = add(root, T["geoLocations"])
-        element = add(wrapper, T["geoLocation"])
+            wrapper = _open(out, ind[d], "geoLocations")
+        mark = _open(out, ind[d + 1], "geoLocation")
         place = _text_of(geo, "geoLocationPlace")
         if place:
-            add(element, T["geoLocationPlace"], place)
-        _point(element, T["geoLocationPoint"], geo.get("geoLocationPoint"))
-        _box(element, geo.get("geoLocationBox"))
+            _leaf(out, ind[d + 2], "geoLocationPlace", place)
+        _coordinates(out, ind, d + 2, "geoLocationPoint", geo.get("geoLocationPoint"), POINT_FIELDS)
+        _coordinates(out, ind, d + 2, "geoLocationBox", geo.get("geoLocationBox"), BOX_FIELDS)
         for polygon in _items(geo.get("geoLocationPolygons")):
-            _polygon(element, polygon)
-        if not len(element):
-            wrapper.remove(element)
-    if wrapper is not None and not len(wrapper):
-        root.remove(wrapper)
+            _polygon(out, ind, d + 2, polygon)
+        if len(out) == mark:  # nothing to say about this place: left out
+            out.pop()
+        else:
+            out.append(f"{ind[d + 1]}</geoLocation>")
+    if wrapper is not None:
+        if len(out) == wrapper:
+            out.pop()
+        else:
+            out.append(f"{ind[d]}</geoLocations>")
 
 
-def _funding(root, record: dict) -> None:
-    wrapper = None
+def _funding(out: _Parts, ind: tuple, d: int, record: dict) -> None:
+    mark = None
+    inner, innermost = ind[d + 1], ind[d + 2]
     for ref in _items(record.get("fundingReferences")):
         if not isinstance(ref, dict):
             continue
         name = _text_of(ref, "funderName")
         if not name:
             continue
-        if wrapper is None:
-            wrapper = add(root, T["fundingReferences"])
-        element = add(wrapper, T["fundingReference"])
-        add(element, T["funderName"], name)
+        if mark is None:
+            mark = _open(out, ind[d], "fundingReferences")
+        out.append(f"{inner}<fundingReference>")
+        _leaf(out, innermost, "funderName", name)
         funder_id = _text_of(ref, "funderIdentifier")
         if funder_id:
-            add(element, T["funderIdentifier"], funder_id, attrs(ref, FUNDER_ID_ATTRS))
-        award, award_attrib = _text_of(ref, "awardNumber"), attrs(ref, AWARD_ATTRS)
-        if award or award_attrib:
-            add(element, T["awardNumber"], award, award_attrib)
+            _leaf(out, innermost, "funderIdentifier", funder_id, _attributes(ref, _FUNDER_ID))
+        award, award_attributes = _text_of(ref, "awardNumber"), _attributes(ref, _AWARD)
+        if award or award_attributes:
+            _leaf(out, innermost, "awardNumber", award, award_attributes)
         title = _text_of(ref, "awardTitle")
         if title:
-            add(element, T["awardTitle"], title)
+            _leaf(out, innermost, "awardTitle", title)
+        out.append(f"{inner}</fundingReference>")
+    if mark is not None:
+        out.append(f"{ind[d]}</fundingReferences>")
 
 
-def _related_item(wrapper, item: dict) -> None:
-    element = add(wrapper, T["relatedItem"], None, attrs(item, RELATED_ITEM_ATTRS))
+def _related_item(out: _Parts, ind: tuple, d: int, item: dict) -> None:
+    mark = _open(out, ind[d], "relatedItem", _attributes(item, _RELATED_ITEM))
+    nl = ind[d + 1]
     ident = item.get("relatedItemIdentifier")
     if isinstance(ident, dict):
         text = _text_of(ident, "relatedItemIdentifier")
         if text:
-            add(element, T["relatedItemIdentifier"], text, attrs(ident, RELATED_ITEM_ID_ATTRS))
+            _leaf(out, nl, "relatedItemIdentifier", text, _attributes(ident, _RELATED_ITEM_ID))
     # The XSD fixes the order of a relatedItem's children (a sequence).
-    _creators(element, item.get("creators"), full=False)
-    _titles(element, item)
+    _creators(out, ind, d + 1, item.get("creators"), full=False)
+    _titles(out, ind, d + 1, item)
     for key in RELATED_ITEM_TEXT:
         text = _text_of(item, key)
         if text:
-            add(element, T[key], text)
-    number, number_attrib = _text_of(item, "number"), attrs(item, NUMBER_ATTRS)
+            _leaf(out, nl, key, text)
+    number = _text_of(item, "number")
     if number:
-        add(element, T["number"], number, number_attrib)
+        _leaf(out, nl, "number", number, _attributes(item, _NUMBER))
     for key in RELATED_ITEM_PAGES:
         text = _text_of(item, key)
         if text:
-            add(element, T[key], text)
+            _leaf(out, nl, key, text)
     publisher = item.get("publisher")
     publisher = publisher.get("name") if isinstance(publisher, dict) else publisher
     publisher = as_text(publisher)
     if publisher:
-        add(element, T["publisher"], publisher)
+        _leaf(out, nl, "publisher", publisher)
     edition = _text_of(item, "edition")
     if edition:
-        add(element, T["edition"], edition)
-    _contributors(element, item.get("contributors"), full=False)
+        _leaf(out, nl, "edition", edition)
+    _contributors(out, ind, d + 1, item.get("contributors"), full=False)
+    _close(out, ind[d], "relatedItem", mark)
 
 
-def _related_items(root, record: dict) -> None:
+def _related_items(out: _Parts, ind: tuple, d: int, record: dict) -> None:
     items = [i for i in _items(record.get("relatedItems")) if isinstance(i, dict)]
     if items:
-        wrapper = add(root, T["relatedItems"])
+        out.append(f"{ind[d]}<relatedItems>")
         for item in items:
-            _related_item(wrapper, item)
+            _related_item(out, ind, d + 1, item)
+        out.append(f"{ind[d]}</relatedItems>")
 
 
-def _simple(key: str, tag: str):
-    def build(root, record: dict) -> None:
+def _simple(key: str):
+    def write(out: _Parts, ind: tuple, d: int, record: dict) -> None:
         text = _text_of(record, key)
         if text:
-            add(root, tag, text)
-    return build
+            _leaf(out, ind[d], key, text)
+    return write
 
 
-_BUILDERS = {
+def _listed(key: str, wrapper: str, tag: str, text_key: str, spec: tuple):
+    spec = _writing(spec)
+
+    def write(out: _Parts, ind: tuple, d: int, record: dict) -> None:
+        _list(out, ind, d, record.get(key), wrapper, tag, text_key, spec)
+    return write
+
+
+_WRITERS = {
     "doi": _identifier,
     "url": None,  # not part of the DataCite XML kernel
-    "creators": lambda root, r: _creators(root, r.get("creators")),
+    "creators": lambda out, ind, d, r: _creators(out, ind, d, r.get("creators")),
     "titles": _titles,
     "publisher": _publisher,
-    "publicationYear": _publication_year,
+    "publicationYear": _simple("publicationYear"),
     "types": _types,
-    "subjects": lambda root, r: _list(
-        root, r.get("subjects"), T["subjects"], T["subject"], "subject", SUBJECT_ATTRS),
-    "contributors": lambda root, r: _contributors(root, r.get("contributors")),
-    "dates": lambda root, r: _list(root, r.get("dates"), T["dates"], T["date"], "date", DATE_ATTRS),
-    "language": _simple("language", T["language"]),
-    "alternateIdentifiers": lambda root, r: _list(
-        root, r.get("alternateIdentifiers"), T["alternateIdentifiers"], T["alternateIdentifier"],
-        "alternateIdentifier", ALTERNATE_ID_ATTRS),
-    "relatedIdentifiers": lambda root, r: _list(
-        root, r.get("relatedIdentifiers"), T["relatedIdentifiers"], T["relatedIdentifier"],
-        "relatedIdentifier", RELATED_ID_ATTRS),
+    "subjects": _listed("subjects", "subjects", "subject", "subject", SUBJECT_ATTRS),
+    "contributors": lambda out, ind, d, r: _contributors(out, ind, d, r.get("contributors")),
+    "dates": _listed("dates", "dates", "date", "date", DATE_ATTRS),
+    "language": _simple("language"),
+    "alternateIdentifiers": _listed("alternateIdentifiers", "alternateIdentifiers",
+                                    "alternateIdentifier", "alternateIdentifier", ALTERNATE_ID_ATTRS),
+    "relatedIdentifiers": _listed("relatedIdentifiers", "relatedIdentifiers", "relatedIdentifier",
+                                  "relatedIdentifier", RELATED_ID_ATTRS),
     "relatedItems": _related_items,
-    "sizes": lambda root, r: _strings(root, r.get("sizes"), T["sizes"], T["size"]),
-    "formats": lambda root, r: _strings(root, r.get("formats"), T["formats"], T["format"]),
-    "version": _simple("version", T["version"]),
+    "sizes": lambda out, ind, d, r: _strings(out, ind, d, r.get("sizes"), "sizes", "size"),
+    "formats": lambda out, ind, d, r: _strings(out, ind, d, r.get("formats"), "formats", "format"),
+    "version": _simple("version"),
     "rightsList": _rights,
-    "descriptions": lambda root, r: _list(
-        root, r.get("descriptions"), T["descriptions"], T["description"], "description",
-        DESCRIPTION_ATTRS),
+    "descriptions": _listed("descriptions", "descriptions", "description", "description",
+                            DESCRIPTION_ATTRS),
     "geoLocations": _geo_locations,
     "fundingReferences": _funding,
 }
-_PIPELINE = tuple(_BUILDERS[key] for key in ATTRIBUTE_ORDER if _BUILDERS.get(key))
+_PIPELINE = tuple(_WRITERS[key] for key in ATTRIBUTE_ORDER if _WRITERS.get(key))
+_ROOT_START = (f'<resource xmlns="{NS_DATACITE}" xmlns:xsi="{NS_XSI}" '
+               f'xsi:schemaLocation="{_escape_attr(SCHEMA_LOCATION)}">')
+
+
+def _document(record: dict, pretty: bool) -> _Parts:
+    """The ``<resource>`` element as text, as lxml would write it (no declaration)."""
+    ind = _PRETTY if pretty else _COMPACT
+    out = _Parts(_ROOT_START)
+    for write in _PIPELINE:
+        write(out, ind, 1, record)
+    _close(out, ind[0], "resource", 1)
+    return out
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True, remove_blank_text=False)
 
 
 def to_element(record: dict) -> etree._Element:
     """The ``<resource>`` element for a canonical record (a fresh tree each call)."""
-    root = etree.Element(T["resource"], {_XSI_LOCATION: SCHEMA_LOCATION}, nsmap=_NSMAP)
-    for build in _PIPELINE:
-        build(root, record)
+    out = _document(record, False)
+    root = etree.fromstring("".join(out).encode(), _PARSER)
+    if out.emptied:
+        for mark in list(root.iter(etree.Comment)):
+            mark.getparent().text = ""
+            mark.getparent().remove(mark)
     return root
 
 
@@ -441,4 +572,10 @@ def serialize(element: etree._Element, pretty: bool = True) -> bytes:
 
 def to_xml(record: dict, pretty: bool = True) -> bytes:
     """UTF-8 DataCite XML with an XML declaration."""
-    return serialize(to_element(record), pretty)
+    out = _document(record, pretty)
+    if pretty:
+        out.append("\n")
+    text = "".join(out)
+    if out.emptied:
+        text = text.replace(_EMPTIED, "")
+    return XML_DECLARATION + text.encode()
