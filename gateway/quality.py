@@ -169,7 +169,7 @@ class RepositorySummary:
     severities: Counter = field(default_factory=Counter)      # records with at least one
     findings: Counter = field(default_factory=Counter)        # findings of each severity
     codes: dict = field(default_factory=dict)                 # code -> [severity, records, findings]
-    _worst: list = field(default_factory=list)                # heap of (badness, doi-key, entry)
+    _worst: list = field(default_factory=list)                # heap of ((badness, DOI), entry)
 
     def add(self, report: dict) -> None:
         self.records += 1
