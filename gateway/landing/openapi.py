@@ -98,8 +98,8 @@ _SCHEMAS = {
         "required": ["doi", "creators", "titles", "publisher", "publicationYear", "types"],
         "properties": {
             "doi": {"type": "string"}, "url": {"type": "string", "format": "uri"},
-            "creators": {"type": "array", "minItems": 1, "items": _ref("Agent")},
-            "contributors": {"type": "array", "items": _ref("Agent")},
+            "creators": {"type": "array", "minItems": 1, "items": _ref("PersonOrOrganization")},
+            "contributors": {"type": "array", "items": _ref("PersonOrOrganization")},
             "titles": {"type": "array", "minItems": 1, "items": {
                 "type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}}},
             "publisher": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
@@ -108,7 +108,7 @@ _SCHEMAS = {
                       "properties": {"resourceTypeGeneral": {"type": "string"}}},
         },
     },
-    "Agent": {
+    "PersonOrOrganization": {
         "type": "object", "required": ["name"],
         "properties": {
             "name": {"type": "string"},
