@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 
 from gateway.config import Settings
 from gateway.oai.datestamps import format_datestamp
+from gateway.oai.formats import FORMATS, HEADER
 from gateway.oai.render import render_all
 from gateway.rendering import STORED_RENDERINGS
 from mappings.datacite import MappingResult
@@ -24,6 +25,8 @@ from mappings.datacite import MappingResult
 _PLACEHOLDER = datetime(2000, 1, 1, tzinfo=timezone.utc)
 # Metadata text cannot contain this element: a "<" in text is always escaped.
 _PLACEHOLDER_ELEMENT = f"<datestamp>{format_datestamp(_PLACEHOLDER)}</datestamp>".encode()
+
+_OAI_RENDERINGS = frozenset({HEADER, *FORMATS})
 
 # The hash of every tombstone: nothing of a deleted record is disseminated but its header.
 TOMBSTONE_HASH = "deleted"
@@ -39,9 +42,11 @@ def renderings(identifier: str, sets: tuple[str, ...], result: MappingResult,
 
 
 def dated(formats: dict[str, bytes], datestamp: datetime) -> dict[str, bytes]:
-    """The renderings with their real datestamp, as ``StoredRecord.formats``."""
+    """The renderings with their real datestamp, as ``StoredRecord.formats``; only the OAI
+    renderings carry one."""
     element = f"<datestamp>{format_datestamp(datestamp)}</datestamp>".encode()
-    return {name: data.replace(_PLACEHOLDER_ELEMENT, element, 1) for name, data in formats.items()}
+    return {name: data.replace(_PLACEHOLDER_ELEMENT, element, 1) if name in _OAI_RENDERINGS else data
+            for name, data in formats.items()}
 
 
 def content_hash(formats: dict[str, bytes]) -> str:

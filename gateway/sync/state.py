@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from gateway.config import Settings
+from gateway.rendering import STORED_RENDERINGS
 from gateway.source import DATASETS, PROPOSALS, PUBLISHED
 from gateway.store.base import RecordStore
 from gateway.sync.changes import HISTORY, utc
@@ -29,12 +30,15 @@ _LAST_RUN = "sync.last_run"
 
 
 def render_settings(settings: Settings) -> str:
-    """A fingerprint of the settings that end up inside rendered records.
+    """A fingerprint of the settings that end up inside rendered records, and of which
+    renderings are stored.
 
-    When one of them changes, every record must be re-rendered, just as after a new
-    mapping version; datestamps still advance only where the bytes changed.
+    When one of them changes (or a new rendering is added), every record must be
+    re-rendered, just as after a new mapping version; datestamps still advance only where
+    the bytes changed.
     """
     used = {
+        "renderings": sorted(STORED_RENDERINGS),
         "repository_identifier": settings.repository_identifier,
         "landing_page_url": settings.landing_page_url,
         "proposal_pid_url": settings.proposal_pid_url,
