@@ -9,7 +9,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 
 from .fields import (Coordinate, Date, Items, LongText, Number, Object, Strings, Text, Year,
-                     collecting, flatten_errors, load)
+                     flatten_errors, load, problem_sink)
 from .problems import Problems
 
 
@@ -309,20 +309,27 @@ def _load(schema: Schema, doc: object, problems: Problems, path: str = "") -> di
     if not isinstance(doc, dict):
         problems.add("invalid-document", path or "document", f"expected an object, got {type(doc).__name__}", "error")
         return {}
-    with collecting(problems):
-        try:
-            data = load(schema, doc, path + "." if path else "")
-        except ValidationError as err:
-            flatten_errors(err.messages, path, problems)
-            data = err.valid_data or {}
+    token = problem_sink.set(problems)  # what `collecting` does, without its generator
+    try:
+        return load(schema, doc, path + "." if path else "")  # holds no empty value
+    except ValidationError as err:
+        flatten_errors(err.messages, path, problems)
+        data = err.valid_data or {}
+    finally:
+        problem_sink.reset(token)
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
 
 
 def _unexpected(doc: dict, schema: Schema, known: set[str], path: str, problems: Problems) -> None:
-    declared = {f.data_key or name for name, f in schema.fields.items()}
+    declared = _declared.get(type(schema))
+    if declared is None:
+        declared = _declared[type(schema)] = frozenset(f.data_key or name for name, f in schema.fields.items())
     for key in doc:
         if not isinstance(key, str) or (key not in declared and key not in known):
             problems.add("unexpected-key", f"{path}{key}"[:120], "key not part of SciCat's schema; ignored", "info")
+
+
+_declared: dict[type, frozenset] = {}
 
 
 def normalize_published(doc: object) -> tuple[dict, Problems]:
