@@ -1,5 +1,24 @@
 """``GET /export/<doi>``: one record; ``GET /export``: every record (or a window), streamed.
 
+One record: the format is ``?format=NAME`` (wins) or negotiated from ``Accept``; an unknown
+name or nothing acceptable is 406 with the list of formats (a name we lack is a format we
+cannot give, like an Accept we cannot meet). ``?event=publish|register|hide`` sets the event
+of ``datacite-rest`` (default publish; any other value is 400). Unknown and non-public DOIs
+get the same 404, deleted records 410. Answers carry a strong ETag (content hash + format),
+Last-Modified (the record's datestamp), the configured Cache-Control and ``Vary: Accept``,
+and honour If-None-Match and If-Modified-Since with 304.
+
+Bulk: ``?since=`` (inclusive; YYYY-MM-DD or a date-time with seconds and a zone), ``?set=``
+(a setSpec, its descendants included), ``?format=ndjson|zip`` or Accept
+application/x-ndjson | application/zip, ``?event=`` for NDJSON; anything else is 400.
+NDJSON: one stored DataCite REST payload per live record and, for a deleted one,
+``{"doi": ..., "deleted": true, "datestamp": ...}`` so a pipeline can hide the DOI. ZIP: one
+DataCite XML file per live record, named by the percent-encoded DOI plus ``.xml``. Records
+come in datestamp order; one changed during the export is sent again at the end, never
+skipped. A pipeline passes the start time of its previous run as ``since``, less a margin
+for sync's write delay: a record sent twice costs an idempotent update, a missed one a stale
+DOI.
+
 Both answer GET (and HEAD) from any origin (CORS). Errors are problem+json (``problems``).
 """
 from __future__ import annotations
