@@ -225,6 +225,12 @@ class Strings(Lenient):
             raise ValidationError(f"expected a list, got {type(value).__name__}")
         out = []
         for index, item in enumerate(value):
+            if item.__class__ is str and "@" not in item and "  " not in item \
+                    and len(item) <= MAX_LENGTH and item.isprintable():
+                item = item.strip()  # what clean_text does with a plain string
+                if item:
+                    out.append(item)
+                continue
             text = scrubbed(clean_text(item), f"{attr}[{index}]") if isinstance(item, str) else None
             if text is not None:
                 out.append(text)
@@ -251,7 +257,19 @@ class Items(Lenient):
             value = [value]
         if not isinstance(value, list):
             raise ValidationError(f"expected a list, got {type(value).__name__}")
-        return [item for index, raw in enumerate(value) if (item := self._load_one(raw, f"{attr}[{index}]"))]
+        out = []
+        for index, raw in enumerate(value):
+            if raw.__class__ is dict:  # the usual case, as _load_one would take it
+                prefix = f"{attr}[{index}]."
+                try:
+                    item = load(self.schema, raw, prefix)
+                except ValidationError as err:
+                    item = _partial(err, prefix[:-1])
+            else:
+                item = self._load_one(raw, f"{attr}[{index}]")
+            if item:
+                out.append(item)
+        return out
 
     def _load_one(self, raw: Any, path: str) -> dict | None:
         if isinstance(raw, str) and self.from_string:
@@ -263,10 +281,15 @@ class Items(Lenient):
         try:
             return load(self.schema, raw, path + ".")
         except ValidationError as err:
-            sink = _sink.get()
-            if sink is not None:
-                flatten_errors(err.messages, path, sink)
-            return _drop_empty(err.valid_data or {})
+            return _partial(err, path)
+
+
+def _partial(err: ValidationError, path: str) -> dict:
+    """What a sub-document that failed in part still holds; its failures are reported."""
+    sink = _sink.get()
+    if sink is not None:
+        flatten_errors(err.messages, path, sink)
+    return _drop_empty(err.valid_data or {})
 
 
 class Object(Lenient):
