@@ -29,7 +29,6 @@ _XS_FLOAT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _METADATA_ATTRIBUTES = ("relatedMetadataScheme", "schemeUri", "schemeType")
 # Record keys written as xs:anyURI attributes (or as URIs DataCite expects).
 _URI_KEYS = frozenset({"schemeUri", "valueUri", "rightsUri", "awardUri", "classificationCode"})
-_LANG_AND_URI_KEYS = _URI_KEYS | {"lang"}
 # libxml2 replaces these before parsing an xs:anyURI, so they never make one invalid.
 _URI_TOLERATED = re.compile(r"[\x00-\x20\x7f-\U0010ffff<>\"{}|\\^`']")
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -109,24 +108,64 @@ def _authority_ok(authority: str) -> bool:
     return not colon or port.isdigit()
 
 
-def _keyed(value: object, wanted: frozenset, path: tuple = (), found: list | None = None) -> list:
-    """(path, key, value) for every key in ``wanted`` anywhere in the record.
+def _refused(value: object, checks: dict, path: tuple = (), found: list | None = None) -> list:
+    """(path, key, value) for every key of ``checks`` anywhere in the record whose value
+    its check refuses, in document order.
 
-    Paths are kept as tuples and only turned into text when a problem is reported:
-    a record has hundreds of keys and this runs for every record of every sync.
+    Paths are kept as tuples and only built for refused values: a record has hundreds of
+    keys and this runs for every record of every sync. Most objects of a record hold only
+    scalars and sit in lists: for those, two set operations tell whether they have any
+    key to check, without a loop over their keys nor a call.
     """
     found = [] if found is None else found
     if isinstance(value, dict):
+        if value.__class__ is dict and _SCALARS.issuperset(map(type, value.values())):
+            if not checks.keys().isdisjoint(value):
+                _flat_refused(value, checks, path, found)
+            return found
         for key, item in value.items():
-            if key in wanted:
+            check = checks.get(key)
+            if check is not None and not check(item):
                 found.append((path + (key,), key, item))
-            if isinstance(item, (dict, list)):
-                _keyed(item, wanted, path + (key,), found)
+            if item.__class__ is list:
+                _refused_items(item, checks, path + (key,), found)
+            elif isinstance(item, (dict, list)):
+                _refused(item, checks, path + (key,), found)
     else:
-        for index, item in enumerate(value):
-            if isinstance(item, (dict, list)):
-                _keyed(item, wanted, path + (index,), found)
+        _refused_items(value, checks, path, found)
     return found
+
+
+def _refused_items(value: list, checks: dict, path: tuple, found: list) -> None:
+    for index, item in enumerate(value):
+        if item.__class__ is dict and _SCALARS.issuperset(map(type, item.values())):
+            if not checks.keys().isdisjoint(item):
+                _flat_refused(item, checks, path + (index,), found)
+        elif isinstance(item, (dict, list)):
+            _refused(item, checks, path + (index,), found)
+
+
+def _flat_refused(value: dict, checks: dict, path: tuple, found: list) -> None:
+    for key, item in value.items():
+        check = checks.get(key)
+        if check is not None and not check(item):
+            found.append((path + (key,), key, item))
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _language_ok(value: object) -> bool:
+    """Absent, or an xs:language."""
+    return value is None or value == "" or (isinstance(value, str) and _LANGUAGE.match(value) is not None)
+
+
+def _uri_ok(value: object) -> bool:
+    """Absent, or an xs:anyURI."""
+    return value is None or value == "" or (isinstance(value, str) and any_uri_ok(value))
+
+
+_LANG_AND_URI_CHECKS = {"lang": _language_ok, **{key: _uri_ok for key in sorted(_URI_KEYS)}}
 
 
 def _path_text(path: tuple) -> str:
@@ -459,14 +498,12 @@ def funding_references(record: dict, problems: Problems) -> None:
 
 def languages_and_uris(record: dict, problems: Problems) -> None:
     """``lang`` values become xml:lang (an xs:language) and URI keys xs:anyURI attributes."""
-    for path, key, value in _keyed(record, _LANG_AND_URI_KEYS):
-        if key == "lang" and value is not None and value != "":
-            if not isinstance(value, str) or not _LANGUAGE.match(value):
-                problems.add("invalid-language", _path_text(path),
-                             f"{str(value)[:20]!r} is not a language tag (IETF BCP 47)", ERROR)
-        elif key in _URI_KEYS and value is not None and value != "":
-            if not isinstance(value, str) or not any_uri_ok(value):
-                problems.add("invalid-uri", _path_text(path), f"{str(value)[:80]!r} is not a URI", ERROR)
+    for path, key, value in _refused(record, _LANG_AND_URI_CHECKS):
+        if key == "lang":
+            problems.add("invalid-language", _path_text(path),
+                         f"{str(value)[:20]!r} is not a language tag (IETF BCP 47)", ERROR)
+        else:
+            problems.add("invalid-uri", _path_text(path), f"{str(value)[:80]!r} is not a URI", ERROR)
 
 
 RULES = (
