@@ -8,6 +8,7 @@ from .vocab import CONTRIBUTOR_TYPES, NAME_TYPES, canonical_term
 
 _ORCID_SCHEMES = {"orcid"}
 _ROR_SCHEMES = {"ror"}
+_ROR_SCHEMES_OR_NONE = _ROR_SCHEMES | {""}
 
 
 def name_identifiers(items: list[dict], path: str, problems: Problems) -> list[dict]:
@@ -57,7 +58,7 @@ def affiliation(item: dict, where: str, problems: Problems) -> dict | None:
     identifier, scheme = item.get("affiliationIdentifier"), item.get("affiliationIdentifierScheme") or ""
     if identifier:
         ror = ids.normalize_ror(identifier)
-        if ror and scheme.casefold() in _ROR_SCHEMES | {""}:
+        if ror and scheme.casefold() in _ROR_SCHEMES_OR_NONE:
             entry.update(affiliationIdentifier=ror, affiliationIdentifierScheme="ROR", schemeUri=ids.ROR_SCHEME_URI)
         elif scheme and scheme.casefold() not in _ROR_SCHEMES:
             entry.update(affiliationIdentifier=identifier, affiliationIdentifierScheme=scheme)
