@@ -6,7 +6,7 @@ import secrets
 
 from flask import Flask
 
-from gateway import health
+from gateway import health, web
 from gateway.config import Settings
 from gateway.export import views as export_views
 from gateway.landing import views as landing_views
@@ -17,16 +17,14 @@ from gateway.store.base import RecordStore
 
 log = logging.getLogger(__name__)
 
-SETTINGS_EXTENSION = "gateway.settings"
-
 
 def create_app(settings: Settings | None = None, store: RecordStore | None = None) -> Flask:
     """The gateway app; settings default to the environment, the store to settings.store."""
     settings = settings if settings is not None else Settings.from_env()
     store = store if store is not None else open_store(settings.store)
     app = Flask(__name__)
-    app.extensions[SETTINGS_EXTENSION] = settings
-    app.extensions[health.STORE_EXTENSION] = store
+    app.extensions[web.SETTINGS_EXTENSION] = settings
+    app.extensions[web.STORE_EXTENSION] = store
     app.extensions[oai_views.EXTENSION] = OAIRepository(settings, store, _token_secret(settings))
     _register_blueprints(app)
     return app

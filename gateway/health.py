@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
+
+from gateway.web import app_store
 
 log = logging.getLogger(__name__)
-
-STORE_EXTENSION = "gateway.store"
 
 blueprint = Blueprint("health", __name__)
 
 
 @blueprint.get("/healthz")
 def healthz():
-    store = current_app.extensions[STORE_EXTENSION]
+    store = app_store()
     try:
         store.earliest_datestamp()
     except Exception:  # any failure means "not reachable"; the log has the details

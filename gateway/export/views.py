@@ -24,15 +24,12 @@ Both answer GET (and HEAD) from any origin (CORS). Errors are problem+json (``pr
 from __future__ import annotations
 
 import logging
-import sqlite3
 
-from flask import Blueprint, Response, current_app, request
-from pymongo.errors import PyMongoError
+from flask import Blueprint, Response, request
 
-from gateway.config import Settings
-from gateway.health import STORE_EXTENSION
+from gateway import web
 from gateway.rendering import export_key
-from gateway.store.base import RecordStore, StoredRecord
+from gateway.store.base import StoredRecord
 
 from . import arguments, bulk, negotiation, problems, validators
 from .events import with_event
@@ -40,30 +37,15 @@ from .formats import BULK_OFFERS, DATACITE_REST, RECORD_OFFERS, ZIP, content_typ
 
 log = logging.getLogger(__name__)
 
-# Where gateway.app.create_app files the Settings (importing the name from there would be
-# circular: the app imports this blueprint).
-SETTINGS_EXTENSION = "gateway.settings"
-RETRY_AFTER_SECONDS = 30
 ZIP_FILE_NAME = "datacite-xml.zip"
 
 # Beyond the CORS-safelisted ones: a script reads ETag for If-None-Match, and the ZIP's name.
 _EXPOSED = "ETag, Content-Disposition"
-# Preflight: scripts sending conditional headers need these allowed.
-_PREFLIGHT = {
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "Accept, If-None-Match, If-Modified-Since",
-    "Access-Control-Max-Age": "86400",
-}
 
 blueprint = Blueprint("export", __name__)
 
-
-def _store() -> RecordStore:
-    return current_app.extensions[STORE_EXTENSION]
-
-
-def _settings() -> Settings:
-    return current_app.extensions[SETTINGS_EXTENSION]
+web.open_to_any_origin(blueprint, _EXPOSED, "Accept, If-None-Match, If-Modified-Since")
+web.answer_store_failures(blueprint)
 
 
 @blueprint.get("/export/<path:doi>", merge_slashes=False)
@@ -75,22 +57,22 @@ def one_record(doi: str) -> Response:
     try:
         event = arguments.parse_event(request.args.get("event"))
     except arguments.ArgumentError as error:
-        return problems.bad_request(str(error))
+        return web.bad_request(str(error))
     key = export_key(choice.name)
-    record = _store().get(doi, key)
+    record = web.app_store().get(doi, key)
     if record is None:
-        return _cacheable(problems.not_found())
+        return _cacheable(web.not_found())
     if record.deleted:
-        return _cacheable(problems.gone())
+        return _cacheable(web.gone())
     if key not in record.formats:
         log.error("%s has no stored %s rendering; a full sync renders it", doi, key)
-        return problems.unavailable("This format of the record is not rendered yet.", RETRY_AFTER_SECONDS)
+        return web.unavailable("This format of the record is not rendered yet.")
     return _cacheable(_representation(record, choice, event))
 
 
 def _representation(record: StoredRecord, choice: negotiation.Choice, event: str) -> Response:
     tag = validators.etag(record.content_hash, choice, event)
-    if validators.not_modified(request, tag, record.datestamp):
+    if web.not_modified(tag, record.datestamp):
         response = Response(status=304)
     else:
         body = record.formats[export_key(choice.name)]
@@ -104,43 +86,32 @@ def _representation(record: StoredRecord, choice: negotiation.Choice, event: str
 
 def _cacheable(response: Response) -> Response:
     # 404 and 410 are cacheable by default (RFC 9110 §15.1), so they get the policy too.
-    response.headers["Cache-Control"] = _settings().export_cache_control
+    response.headers["Cache-Control"] = web.app_settings().export_cache_control
     return response
 
 
 @blueprint.get("/export")
 def all_records() -> Response:
     try:
-        window = arguments.bulk_window(request.args, _settings().export_page_size)
+        window = arguments.bulk_window(request.args, web.app_settings().export_page_size)
         event = arguments.parse_event(arguments.single(request.args, "event"))
         format_name = arguments.single(request.args, "format")
     except arguments.ArgumentError as error:
-        return problems.bad_request(str(error))
+        return web.bad_request(str(error))
     choice = negotiation.select(format_name, request.headers.get("Accept"), BULK_OFFERS)
     if choice is None:
         return problems.not_acceptable(BULK_OFFERS)
     if choice.name == ZIP:
-        response = Response(bulk.zip_archive(_store(), window), content_type=choice.media_type)
+        response = Response(bulk.zip_archive(web.app_store(), window), content_type=choice.media_type)
         response.headers["Content-Disposition"] = f'attachment; filename="{ZIP_FILE_NAME}"'
     else:
-        response = Response(bulk.ndjson(_store(), window, event), content_type=choice.media_type)
+        response = Response(bulk.ndjson(web.app_store(), window, event), content_type=choice.media_type)
     # The window's contents change with every sync: caches must ask each time.
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
 @blueprint.after_request
-def _shared_headers(response: Response) -> Response:
+def _vary(response: Response) -> Response:
     response.vary.add("Accept")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = _EXPOSED
-    if request.method == "OPTIONS":
-        response.headers.update(_PREFLIGHT)
     return response
-
-
-@blueprint.errorhandler(sqlite3.Error)
-@blueprint.errorhandler(PyMongoError)
-def _store_unavailable(error: Exception) -> Response:
-    log.exception("record store unavailable", exc_info=error)
-    return problems.unavailable("The record store is unavailable; retry later.", RETRY_AFTER_SECONDS)

@@ -10,26 +10,19 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import sqlite3
 from typing import Iterator
 
-from flask import Blueprint, Response, current_app, request
-from pymongo.errors import PyMongoError
+from flask import Blueprint, Response
 
-from gateway.config import Settings
-from gateway.health import STORE_EXTENSION
-from gateway.store.base import RecordStore
+from gateway import web
+from gateway.web import gone, not_found, unavailable
 
 from . import ledger, openapi
 from .renderings import LANDING, LANDING_HTML, QUALITY
-from .responses import (HTML, JSON, body_tag, gone, not_found, representation, unavailable)
+from .responses import HTML, JSON, body_tag, representation
 
 log = logging.getLogger(__name__)
 
-# Where gateway.app.create_app files the Settings (importing the name from there would be
-# circular: the app imports this blueprint).
-SETTINGS_EXTENSION = "gateway.settings"
-RETRY_AFTER_SECONDS = 30
 MEDIA_TYPES = {LANDING: JSON, LANDING_HTML: HTML, QUALITY: JSON}
 # A path ending so names that view of the DOI before it (unless the whole path is a DOI).
 SUFFIXES = (("/quality", QUALITY), (".html", LANDING_HTML))
@@ -37,21 +30,11 @@ SUFFIXES = (("/quality", QUALITY), (".html", LANDING_HTML))
 NO_CACHE = "no-cache"
 
 _EXPOSED = "ETag"
-_PREFLIGHT = {
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-    "Access-Control-Allow-Headers": "If-None-Match, If-Modified-Since",
-    "Access-Control-Max-Age": "86400",
-}
 
 blueprint = Blueprint("landing", __name__)
 
-
-def _store() -> RecordStore:
-    return current_app.extensions[STORE_EXTENSION]
-
-
-def _settings() -> Settings:
-    return current_app.extensions[SETTINGS_EXTENSION]
+web.open_to_any_origin(blueprint, _EXPOSED, "If-None-Match, If-Modified-Since")
+web.answer_store_failures(blueprint)
 
 
 @blueprint.get("/records/<path:path>", merge_slashes=False)
@@ -76,33 +59,32 @@ def _answer(doi: str, key: str) -> Response | None:
     if key == QUALITY:
         # A public record that fails now: its current report, not the one of the last
         # good version the store may still serve.
-        report = ledger.invalid_report(_store(), doi)
+        report = ledger.invalid_report(web.app_store(), doi)
         if report is not None:
             return _cached(representation(report, JSON, body_tag(report)), key)
-    stored = _store().get(doi, key)
+    stored = web.app_store().get(doi, key)
     if stored is None:
         return None
     if stored.deleted:
         return _cached(gone(), key)
     if key not in stored.formats:
         log.error("%s has no stored %s rendering; a full sync renders it", doi, key)
-        return unavailable("This view of the record is not rendered yet.", RETRY_AFTER_SECONDS)
+        return unavailable("This view of the record is not rendered yet.")
     tag = f"{stored.content_hash}.{key.replace(':', '.')}"
     return _cached(representation(stored.formats[key], MEDIA_TYPES[key], tag, stored.datestamp), key)
 
 
 def _cached(response: Response, key: str) -> Response:
     # 404 and 410 are cacheable by default (RFC 9110 §15.1), so they get the policy too.
-    response.headers["Cache-Control"] = NO_CACHE if key == QUALITY else _settings().export_cache_control
+    response.headers["Cache-Control"] = NO_CACHE if key == QUALITY else web.app_settings().export_cache_control
     return response
 
 
 @blueprint.get("/quality")
 def quality() -> Response:
-    summary = ledger.stored_summary(_store())
+    summary = ledger.stored_summary(web.app_store())
     if summary is None:
-        return unavailable("The quality summary is made by sync, and no sync has made one yet.",
-                           RETRY_AFTER_SECONDS)
+        return unavailable("The quality summary is made by sync, and no sync has made one yet.")
     response = representation(summary, JSON, body_tag(summary))
     response.headers["Cache-Control"] = NO_CACHE
     return response
@@ -110,26 +92,10 @@ def quality() -> Response:
 
 @blueprint.get("/openapi.json")
 def openapi_document() -> Response:
-    body = _openapi_bytes(_settings().base_url)
+    body = _openapi_bytes(web.app_settings().base_url)
     return representation(body, JSON, body_tag(body))
 
 
 @functools.lru_cache(maxsize=4)
 def _openapi_bytes(base_url: str) -> bytes:
     return json.dumps(openapi.document(base_url), ensure_ascii=False, indent=1).encode()
-
-
-@blueprint.after_request
-def _shared_headers(response: Response) -> Response:
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = _EXPOSED
-    if request.method == "OPTIONS":
-        response.headers.update(_PREFLIGHT)
-    return response
-
-
-@blueprint.errorhandler(sqlite3.Error)
-@blueprint.errorhandler(PyMongoError)
-def _store_unavailable(error: Exception) -> Response:
-    log.exception("record store unavailable", exc_info=error)
-    return unavailable("The record store is unavailable; retry later.", RETRY_AFTER_SECONDS)
