@@ -17,95 +17,18 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import random
-import re
 import signal
-import statistics
 import tempfile
-import threading
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
-from gateway.config import Settings
-from gateway.store.base import StoredRecord
-from gateway.store.sqlite import SQLiteStore
-from gateway.sync.formats import content_hash, dated, renderings
-from mappings.datacite import map_publication
 
-from .corpus import bundles
-from .oai_harvest import SECRET, free_port, start_gunicorn
+from .serving import MemorySampler, bench_settings, fill, free_port, kib, latency, start_gunicorn, worker_statuses
 
 MIB = 1024 * 1024
 # A ZIP ends with its end-of-central-directory record (no comment: 22 bytes).
 ZIP_END = b"PK\x05\x06"
-
-
-def fill(path: Path, n: int, settings: Settings) -> tuple[list[str], float]:
-    """Like bench.oai_harvest.fill, but storing every rendering sync stores (that one keeps
-    only the OAI formats), with sync's own content hash."""
-    store = SQLiteStore(path)
-    start = time.perf_counter()
-    base = datetime(2020, 1, 1, tzinfo=timezone.utc)
-    dois, batch = [], []
-    for i, (pub, datasets, proposals) in enumerate(bundles(n)):
-        result = map_publication(pub, datasets, proposals, settings.mapping_options)
-        stamp = base + timedelta(seconds=i * 7)
-        sets = ("openaire_data", f"year:{result.record['publicationYear']}", "type:Dataset")
-        rendered = renderings(result.doi, sets, result, settings)
-        batch.append(StoredRecord(result.doi, stamp, False, sets, content_hash(rendered), dated(rendered, stamp)))
-        dois.append(result.doi)
-        if len(batch) == 1000:
-            store.upsert_many(batch)
-            batch = []
-    store.upsert_many(batch)
-    store.close()
-    return dois, time.perf_counter() - start
-
-
-class MemorySampler:
-    """Polls the gunicorn workers' /proc status while an export streams."""
-
-    def __init__(self, master_pid: int, interval: float = 0.02):
-        self._master, self._interval = master_pid, interval
-        self.peak_rss = self.peak_anon = 0  # KiB, over all workers
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> "MemorySampler":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for status in worker_statuses(self._master):
-                self.peak_rss = max(self.peak_rss, _kib(status, "VmRSS"))
-                self.peak_anon = max(self.peak_anon, _kib(status, "RssAnon"))
-            self._stop.wait(self._interval)
-
-
-def worker_statuses(master_pid: int) -> list[str]:
-    statuses = []
-    for pid in Path("/proc").iterdir():
-        if not pid.name.isdigit():
-            continue
-        try:
-            status = (pid / "status").read_text()
-        except OSError:
-            continue
-        if f"PPid:\t{master_pid}\n" in status:
-            statuses.append(status)
-    return statuses
-
-
-def _kib(status: str, field: str) -> int:
-    found = re.search(rf"{field}:\s+(\d+)", status)
-    return int(found.group(1)) if found else 0
 
 
 def stream(port: int, query: str) -> tuple[int, bytes, float]:
@@ -135,25 +58,8 @@ def bulk(port: int, master_pid: int, n: int, query: str, label: str) -> None:
           f" heap {memory.peak_anon / 1024:,.0f} MiB)")
 
 
-def single_record_latency(port: int, dois: list[str], samples: int = 2000) -> tuple[float, float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    rng, times = random.Random(7), []
-    for _ in range(samples):
-        target = "/export/" + quote(rng.choice(dois), safe="/") + "?format=datacite-xml"
-        start = time.perf_counter()
-        conn.request("GET", target)
-        response = conn.getresponse()
-        response.read()
-        times.append(time.perf_counter() - start)
-        if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status} for {target}")
-    times.sort()
-    return statistics.median(times) * 1000, times[int(len(times) * 0.99)] * 1000
-
-
 def run(n: int, workers: int) -> None:
-    settings = Settings.from_env({"GATEWAY_TOKEN_SECRET": SECRET,
-                                  "GATEWAY_PROPOSAL_PID_URL": "https://proposals.example.org/{proposalId}"})
+    settings = bench_settings()
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "bench.sqlite3"
         dois, seconds = fill(store, n, settings)
@@ -164,9 +70,9 @@ def run(n: int, workers: int) -> None:
         try:
             bulk(port, server.pid, n, "format=ndjson", "NDJSON")
             bulk(port, server.pid, n, "format=zip", "ZIP")
-            p50, p99 = single_record_latency(port, dois)
+            p50, p99 = latency(port, ["/export/" + quote(doi, safe="/") + "?format=datacite-xml" for doi in dois])
             print(f"GET /export/<doi> datacite-xml  p50 {p50:.2f} ms   p99 {p99:.2f} ms")
-            peaks = [_kib(status, "VmHWM") // 1024 for status in worker_statuses(server.pid)]
+            peaks = [kib(status, "VmHWM") // 1024 for status in worker_statuses(server.pid)]
             print(f"worker VmHWM (MiB, whole run)    {peaks}")
         finally:
             server.send_signal(signal.SIGTERM)
