@@ -35,7 +35,9 @@ def is_date_or_range(value: str) -> bool:
 
 
 def day(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d")
+    if moment.year >= 1000:  # what strftime writes, without its cost
+        return f"{moment.year}-{moment.month:02d}-{moment.day:02d}"
+    return moment.strftime("%Y-%m-%d")  # its own way with short years, whatever the platform's
 
 
 def day_range(start: datetime, end: datetime) -> str:

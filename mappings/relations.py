@@ -108,9 +108,18 @@ def publication_links(texts: list[tuple[str, dict, str]], problems: Problems) ->
 
 
 def unique(entries: list[dict], key: tuple[str, ...]) -> list[dict]:
+    """The first of the entries that agree on ``key`` (compared as case-folded text)."""
     seen, out = set(), []
+    if len(key) == 2:  # how the mapping calls it, mostly: no generator per entry
+        first, second = key
+        for entry in entries:
+            marker = (str(entry.get(first, "")).casefold(), str(entry.get(second, "")).casefold())
+            if marker not in seen:
+                seen.add(marker)
+                out.append(entry)
+        return out
     for entry in entries:
-        marker = tuple(str(entry.get(k, "")).casefold() for k in key)
+        marker = tuple([str(entry.get(k, "")).casefold() for k in key])
         if marker not in seen:
             seen.add(marker)
             out.append(entry)

@@ -55,17 +55,18 @@ def _objects(value: object) -> list[tuple[int, object]]:
     return list(enumerate(value)) if isinstance(value, list) else []
 
 
-def _vocabulary(problems: Problems, field: str, value: object, vocabulary: frozenset,
+def _vocabulary(problems: Problems, where: str, name: str, value: object, vocabulary: frozenset,
                 required: bool = False) -> None:
+    """Check the term at ``where``.``name`` (the path is only built for a problem)."""
     if value is None or value == "":
         if required:
-            problems.add("missing-vocabulary-term", field, "required term is missing", ERROR)
+            problems.add("missing-vocabulary-term", f"{where}.{name}", "required term is missing", ERROR)
         return
     if value in vocabulary:
         return
     term = canonical_term(value, vocabulary)
     hint = f" (did you mean {term!r}?)" if term else ""
-    problems.add("invalid-vocabulary", field,
+    problems.add("invalid-vocabulary", f"{where}.{name}",
                  f"{str(value)[:60]!r} is not in the DataCite 4.7 vocabulary{hint}", ERROR)
 
 
@@ -209,7 +210,7 @@ def contributors(record: dict, problems: Problems) -> None:
         where = f"contributors[{index}]"
         _person(problems, where, person)
         if isinstance(person, dict):
-            _vocabulary(problems, f"{where}.contributorType", person.get("contributorType"),
+            _vocabulary(problems, where, "contributorType", person.get("contributorType"),
                         CONTRIBUTOR_TYPES, required=True)
 
 
@@ -217,29 +218,41 @@ def _person(problems: Problems, where: str, person: object) -> None:
     if not isinstance(person, dict) or not _text(person.get("name")):
         problems.add("empty-name", f"{where}.name", "a name is required", ERROR)
         return
-    _vocabulary(problems, f"{where}.nameType", person.get("nameType"), NAME_TYPES)
-    for index, ident in _objects(person.get("nameIdentifiers")):
-        _name_identifier(problems, f"{where}.nameIdentifiers[{index}]", ident)
-    for index, affiliation in _objects(person.get("affiliation")):
-        _affiliation(problems, f"{where}.affiliation[{index}]", affiliation)
+    _vocabulary(problems, where, "nameType", person.get("nameType"), NAME_TYPES)
+    idents = person.get("nameIdentifiers")
+    if isinstance(idents, list):
+        for index, ident in enumerate(idents):
+            _name_identifier(problems, where, index, ident)
+    affiliations = person.get("affiliation")
+    if isinstance(affiliations, list):
+        for index, affiliation in enumerate(affiliations):
+            _affiliation(problems, where, index, affiliation)
 
 
-def _name_identifier(problems: Problems, where: str, ident: object) -> None:
+def _name_identifier(problems: Problems, person: str, index: int, ident: object) -> None:
     if not isinstance(ident, dict) or not _text(ident.get("nameIdentifier")):
-        problems.add("empty-name-identifier", where, "a nameIdentifier needs a value", ERROR)
+        problems.add("empty-name-identifier", f"{person}.nameIdentifiers[{index}]",
+                     "a nameIdentifier needs a value", ERROR)
         return
     scheme = ident.get("nameIdentifierScheme")
     if not _text(scheme):
-        problems.add("missing-name-identifier-scheme", f"{where}.nameIdentifierScheme",
+        problems.add("missing-name-identifier-scheme",
+                     f"{person}.nameIdentifiers[{index}].nameIdentifierScheme",
                      "a nameIdentifier needs its nameIdentifierScheme", ERROR)
-    elif scheme.strip().casefold() == "orcid":
-        orcid(problems, where, ident["nameIdentifier"])
+    elif scheme.strip().casefold() == "orcid" and not _canonical_orcid(ident["nameIdentifier"]):
+        orcid(problems, f"{person}.nameIdentifiers[{index}]", ident["nameIdentifier"])
+
+
+@functools.lru_cache(maxsize=16384)
+def _canonical_orcid(value: str) -> bool:
+    """``https://orcid.org/XXXX-XXXX-XXXX-XXXX`` with a valid ISO 7064 mod 11-2 check digit."""
+    match = _ORCID_URL.match(value)
+    return bool(match and ids.orcid_checksum_ok("".join(match.groups())))
 
 
 def orcid(problems: Problems, where: str, value: str) -> None:
     """``https://orcid.org/XXXX-XXXX-XXXX-XXXX`` with a valid ISO 7064 mod 11-2 check digit."""
-    match = _ORCID_URL.match(value)
-    if match and ids.orcid_checksum_ok("".join(match.groups())):
+    if _canonical_orcid(value):
         return
     normal = ids.normalize_orcid(value)
     if normal:
@@ -250,14 +263,15 @@ def orcid(problems: Problems, where: str, value: str) -> None:
                      f"{value[:60]!r} is not an ORCID iD with a valid check digit", ERROR)
 
 
-def _affiliation(problems: Problems, where: str, affiliation: object) -> None:
+def _affiliation(problems: Problems, person: str, index: int, affiliation: object) -> None:
     if not isinstance(affiliation, dict) or not _text(affiliation.get("name")):
-        problems.add("empty-affiliation", f"{where}.name", "an affiliation needs a name", ERROR)
+        problems.add("empty-affiliation", f"{person}.affiliation[{index}].name",
+                     "an affiliation needs a name", ERROR)
         return
     if (_text(affiliation.get("affiliationIdentifier"))
             and not _text(affiliation.get("affiliationIdentifierScheme"))):
         problems.add("missing-affiliation-identifier-scheme",
-                     f"{where}.affiliationIdentifierScheme",
+                     f"{person}.affiliation[{index}].affiliationIdentifierScheme",
                      "an affiliationIdentifier needs its affiliationIdentifierScheme", ERROR)
 
 
@@ -274,7 +288,7 @@ def _titles(problems: Problems, where: str, entries: list) -> None:
         if not isinstance(title, dict) or not _text(title.get("title")):
             problems.add("empty-title", f"{field}.title", "a title needs text", ERROR)
             continue
-        _vocabulary(problems, f"{field}.titleType", title.get("titleType"), TITLE_TYPES)
+        _vocabulary(problems, field, "titleType", title.get("titleType"), TITLE_TYPES)
 
 
 def publisher(record: dict, problems: Problems) -> None:
@@ -306,7 +320,7 @@ def types(record: dict, problems: Problems) -> None:
         problems.add("missing-resource-type-general", "types.resourceTypeGeneral",
                      "resourceTypeGeneral is required", ERROR)
         return
-    _vocabulary(problems, "types.resourceTypeGeneral", general, RESOURCE_TYPES_GENERAL)
+    _vocabulary(problems, "types", "resourceTypeGeneral", general, RESOURCE_TYPES_GENERAL)
 
 
 def dates(record: dict, problems: Problems) -> None:
@@ -322,7 +336,7 @@ def dates(record: dict, problems: Problems) -> None:
         elif _reversed_range(value):
             problems.add("reversed-date-range", f"{where}.date",
                          f"{value!r} ends before it starts", WARNING)
-        _vocabulary(problems, f"{where}.dateType", entry.get("dateType"), DATE_TYPES,
+        _vocabulary(problems, where, "dateType", entry.get("dateType"), DATE_TYPES,
                     required=True)
 
 
@@ -359,10 +373,10 @@ def related_identifiers(record: dict, problems: Problems) -> None:
                          ERROR)
             continue
         kind, relation = entry.get("relatedIdentifierType"), entry.get("relationType")
-        _vocabulary(problems, f"{where}.relatedIdentifierType", kind, RELATED_IDENTIFIER_TYPES,
+        _vocabulary(problems, where, "relatedIdentifierType", kind, RELATED_IDENTIFIER_TYPES,
                     required=True)
-        _vocabulary(problems, f"{where}.relationType", relation, RELATION_TYPES, required=True)
-        _vocabulary(problems, f"{where}.resourceTypeGeneral", entry.get("resourceTypeGeneral"),
+        _vocabulary(problems, where, "relationType", relation, RELATION_TYPES, required=True)
+        _vocabulary(problems, where, "resourceTypeGeneral", entry.get("resourceTypeGeneral"),
                     RESOURCE_TYPES_GENERAL)
         _metadata_attributes(problems, where, entry, relation)
         _relation_information(problems, where, entry, relation)
@@ -392,17 +406,17 @@ def related_items(record: dict, problems: Problems) -> None:
         if not isinstance(item, dict):
             problems.add("invalid-related-item", where, "a related item must be an object", ERROR)
             continue
-        _vocabulary(problems, f"{where}.relatedItemType", item.get("relatedItemType"),
+        _vocabulary(problems, where, "relatedItemType", item.get("relatedItemType"),
                     RESOURCE_TYPES_GENERAL, required=True)
         relation = item.get("relationType")
-        _vocabulary(problems, f"{where}.relationType", relation, RELATION_TYPES, required=True)
+        _vocabulary(problems, where, "relationType", relation, RELATION_TYPES, required=True)
         ident = item.get("relatedItemIdentifier")
         if isinstance(ident, dict):
-            _vocabulary(problems, f"{where}.relatedItemIdentifier.relatedItemIdentifierType",
+            _vocabulary(problems, f"{where}.relatedItemIdentifier", "relatedItemIdentifierType",
                         ident.get("relatedItemIdentifierType"), RELATED_IDENTIFIER_TYPES)
             _metadata_attributes(problems, f"{where}.relatedItemIdentifier", ident, relation)
         _relation_information(problems, where, item, relation)
-        _vocabulary(problems, f"{where}.numberType", item.get("numberType"), NUMBER_TYPES)
+        _vocabulary(problems, where, "numberType", item.get("numberType"), NUMBER_TYPES)
         year = item.get("publicationYear")
         if year is not None and not (isinstance(year, str) and _YEAR.match(year)):
             problems.add("invalid-publication-year", f"{where}.publicationYear",
@@ -418,16 +432,16 @@ def _item_people(problems: Problems, where: str, item: dict) -> None:
             if not isinstance(person, dict) or not _text(person.get("name")):
                 problems.add("empty-name", f"{field}.name", "a name is required", ERROR)
                 continue
-            _vocabulary(problems, f"{field}.nameType", person.get("nameType"), NAME_TYPES)
+            _vocabulary(problems, field, "nameType", person.get("nameType"), NAME_TYPES)
             if key == "contributors":
-                _vocabulary(problems, f"{field}.contributorType", person.get("contributorType"),
+                _vocabulary(problems, field, "contributorType", person.get("contributorType"),
                             CONTRIBUTOR_TYPES, required=True)
 
 
 def descriptions(record: dict, problems: Problems) -> None:
     for index, entry in _objects(record.get("descriptions")):
         if isinstance(entry, dict) and _text(entry.get("description")):
-            _vocabulary(problems, f"descriptions[{index}].descriptionType",
+            _vocabulary(problems, f"descriptions[{index}]", "descriptionType",
                         entry.get("descriptionType"), DESCRIPTION_TYPES, required=True)
 
 
@@ -492,7 +506,7 @@ def funding_references(record: dict, problems: Problems) -> None:
                          "a funding reference needs a funderName", ERROR)
             continue
         if _text(ref.get("funderIdentifier")):
-            _vocabulary(problems, f"{where}.funderIdentifierType", ref.get("funderIdentifierType"),
+            _vocabulary(problems, where, "funderIdentifierType", ref.get("funderIdentifierType"),
                         FUNDER_IDENTIFIER_TYPES, required=True)
 
 
