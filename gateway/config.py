@@ -5,7 +5,7 @@ The README has the table of these variables; keep the two in step.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
@@ -82,7 +82,6 @@ class Settings:
     # /export: the Cache-Control of single-record answers, records per store page in bulk.
     export_cache_control: str = DEFAULT_EXPORT_CACHE_CONTROL
     export_page_size: int = 500
-    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
