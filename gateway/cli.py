@@ -17,7 +17,7 @@ from mappings.problems import ERROR
 
 from . import quality
 from .app import create_app
-from .config import ConfigError, Settings
+from .config import DEFAULT_BASE_URL, ConfigError, Settings
 from .connection import scicat_database
 from .rendering import EXPORT_FORMATS, datacite_problems, render_export
 from .source import SciCatSource
@@ -32,11 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
     try:
-        settings = Settings.from_env()
+        settings = Settings.from_env(default_base_url=_own_url(args))
     except ConfigError as err:
         print(f"configuration error: {err}", file=sys.stderr)
         return 2
     return args.run(args, settings)
+
+
+def _own_url(args) -> str:
+    """The address `serve` listens on, as the default public URL of a development server."""
+    if args.command == "serve":
+        return f"http://{args.host}:{args.port}"
+    return DEFAULT_BASE_URL
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -84,9 +84,12 @@ class Settings:
     export_page_size: int = 500
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None,
+                 default_base_url: str = DEFAULT_BASE_URL) -> "Settings":
+        """``default_base_url`` is where this process serves when GATEWAY_BASE_URL is unset
+        (``serve --port`` passes its own address, so baseURL is the URL harvesters use)."""
         env = os.environ if env is None else env
-        base_url = env.get("GATEWAY_BASE_URL", DEFAULT_BASE_URL).rstrip("/")
+        base_url = env.get("GATEWAY_BASE_URL", default_base_url).rstrip("/")
         host = _namespace_for(urlsplit(base_url).hostname)
         statuses = _split_list(env.get("GATEWAY_PUBLIC_STATUSES", ",".join(DEFAULT_PUBLIC_STATUSES)))
         if "private" in statuses:
