@@ -36,6 +36,7 @@ def looks_organisational(name: str) -> bool:
     return bool(words & _ORG_WORDS)
 
 
+@functools.lru_cache(maxsize=65536)
 def split_person(name: str) -> tuple[str | None, str | None]:
     """(givenName, familyName) of a person's name, or (None, None) when it cannot be split.
 

@@ -98,12 +98,16 @@ def person(raw: dict, path: str, problems: Problems) -> dict | None:
         entry["name"] = display_name(given, family, name)
     if raw.get("lang"):
         entry["lang"] = raw["lang"]
-    idents = name_identifiers(raw.get("nameIdentifiers", []), path, problems)
+    idents = raw.get("nameIdentifiers")
     if idents:
-        entry["nameIdentifiers"] = idents
-    affs = affiliations(raw.get("affiliation", []), path, problems)
+        idents = name_identifiers(idents, path, problems)
+        if idents:
+            entry["nameIdentifiers"] = idents
+    affs = raw.get("affiliation")
     if affs:
-        entry["affiliation"] = affs
+        affs = affiliations(affs, path, problems)
+        if affs:
+            entry["affiliation"] = affs
     return entry
 
 
@@ -170,7 +174,7 @@ def enrich_with_orcids(people: list[dict], owners: dict[str, str]) -> int:
     for entry in people:
         if entry.get("nameType") == "Organizational" or entry["name"] == ETAL:
             continue
-        if any(i.get("nameIdentifierScheme") == "ORCID" for i in entry.get("nameIdentifiers", [])):
+        if _has_orcid(entry):
             continue
         orcid = owners.get(name_key(entry["name"]))
         if orcid:
@@ -178,3 +182,10 @@ def enrich_with_orcids(people: list[dict], owners: dict[str, str]) -> int:
                 {"nameIdentifier": orcid, "nameIdentifierScheme": "ORCID", "schemeUri": ids.ORCID_SCHEME_URI})
             added += 1
     return added
+
+
+def _has_orcid(entry: dict) -> bool:
+    for ident in entry.get("nameIdentifiers", ()):
+        if ident.get("nameIdentifierScheme") == "ORCID":
+            return True
+    return False

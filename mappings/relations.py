@@ -110,7 +110,15 @@ def publication_links(texts: list[tuple[str, dict, str]], problems: Problems) ->
 def unique(entries: list[dict], key: tuple[str, ...]) -> list[dict]:
     """The first of the entries that agree on ``key`` (compared as case-folded text)."""
     seen, out = set(), []
-    if len(key) == 2:  # how the mapping calls it, mostly: no generator per entry
+    if len(key) == 1:  # how the mapping calls it: no generator per entry
+        field, = key
+        for entry in entries:
+            marker = str(entry.get(field, "")).casefold()
+            if marker not in seen:
+                seen.add(marker)
+                out.append(entry)
+        return out
+    if len(key) == 2:
         first, second = key
         for entry in entries:
             marker = (str(entry.get(first, "")).casefold(), str(entry.get(second, "")).casefold())
