@@ -47,7 +47,7 @@ def load(schema: Schema, raw: dict, prefix: str = "") -> dict:
     use no hooks or validators, so calling each field's own deserializer gives the same result.
     Each field receives its full path (``prefix`` + key) as ``attr``, for its problem reports.
 
-    Most values are short clean strings read by a single-line ``Text``: for those, the
+    Most values are short clean strings read by a ``Text``: for those, the
     field's own first step (see ``Text``) is taken here, without the call and the path.
     """
     plan = _plans.get(type(schema))
@@ -79,8 +79,8 @@ def load(schema: Schema, raw: dict, prefix: str = "") -> dict:
 
 
 def _plan(schema: Schema) -> tuple:
-    """(data key, attribute, field, whether it is a single-line Text) for each declared field."""
-    return tuple((f.data_key or name, f.attribute or name, f, isinstance(f, Text) and not f.multiline)
+    """(data key, attribute, field, whether it is a Text) for each declared field."""
+    return tuple((f.data_key or name, f.attribute or name, f, isinstance(f, Text))
                  for name, f in schema.fields.items())
 
 
@@ -123,14 +123,15 @@ class Lenient(fields.Field):
 class Text(Lenient):
     """A cleaned single-line string; numbers are accepted and written as text.
 
-    ``load`` takes the first step below itself for every single-line Text (subclasses
-    included): a subclass must read a plain short string the same way.
+    ``load`` takes the first step below itself for every Text (subclasses included): a
+    subclass must read a plain short string the same way. A printable string has no line
+    break and nothing XML refuses, so single- and multi-line cleaning agree on it.
     """
 
     multiline = False
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if type(value) is str and not self.multiline and "@" not in value and "  " not in value \
+        if type(value) is str and "@" not in value and "  " not in value \
                 and len(value) <= MAX_LENGTH and value.isprintable():
             return value.strip() or None  # the common case, without the general cleaning
         if isinstance(value, (int, float)) and not isinstance(value, bool):
