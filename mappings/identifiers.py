@@ -80,9 +80,14 @@ def _normal_ror(value: str) -> str | None:
 
 def normalize_doi(value: object) -> str | None:
     """The bare ``10.xxxx/yyy`` form of a DOI given bare, as ``doi:`` or as a resolver URL."""
-    if not isinstance(value, str):
-        return None
-    text = _DOI_PREFIXES.sub("", value.strip())
+    return _normal_doi(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=16384)
+def _normal_doi(value: str) -> str | None:
+    text = value.strip()
+    if not text.startswith("10."):  # no prefix to remove from a bare DOI
+        text = _DOI_PREFIXES.sub("", text)
     return text if _DOI.match(text) else None
 
 
@@ -97,7 +102,12 @@ def normalize_handle(value: object) -> str | None:
 
 
 def is_http_url(value: object) -> bool:
-    if not isinstance(value, str) or _SPACE.search(value):
+    return isinstance(value, str) and _is_http_url(value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _is_http_url(value: str) -> bool:
+    if _SPACE.search(value):
         return False
     try:
         parts = urlsplit(value)
