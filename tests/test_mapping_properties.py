@@ -22,7 +22,8 @@ hostile_text = st.one_of(
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40),       # control chars, surrogates excluded by codec
     st.sampled_from(["", " ", "\x00", "\x1b[31m", "&amp;", "<b>", "\"'", "al.", "et al.", "ESS", "null",
                      "0000-0002-1825-0097", "0000-0002-1825-0098", "https://ror.org/01wv9cn34", "10.5072/x",
-                     "a@b.org", "$where", "\ud7ff\ufffe", "Łukasz Żółć", "x" * 70_000]),
+                     "a@b.org", "$where", "\ud7ff\ufffe", "Łukasz Żółć"]),
+    st.integers(20_001, 30_000).map(lambda n: "x" * n),                 # longer than any field may be
 )
 operators = st.dictionaries(st.sampled_from(["$gt", "$ne", "$where", "$regex", "$date"]),
                             st.one_of(st.none(), st.integers(), hostile_text), min_size=1, max_size=2)
