@@ -257,19 +257,33 @@ def _named(people) -> list[dict]:
 
 
 def _person(out: _Parts, nl: str, person: dict, name_tag: str, full: bool) -> None:
-    """creator/contributor children; ``full`` adds identifiers and affiliations."""
+    """creator/contributor children; ``full`` adds identifiers and affiliations.
+
+    The usual child (str text without special characters) is written inline: this runs
+    for every person of every record.
+    """
     _leaf(out, nl, name_tag, _text_of(person, "name"), _attributes(person, _NAME))
     for key in ("givenName", "familyName"):
-        text = _text_of(person, key)
+        text = person.get(key)
+        if text.__class__ is not str:
+            text = as_text(text)
         if text:
-            _leaf(out, nl, key, text)
+            if _text_special(text) is None:
+                out.append(f"{nl}<{key}>{text}</{key}>")
+            else:
+                _leaf(out, nl, key, text)
     if not full:
         return
     for ident in _items(person.get("nameIdentifiers")):
         if isinstance(ident, dict):
-            text = _text_of(ident, "nameIdentifier")
+            text = ident.get("nameIdentifier")
+            if text.__class__ is not str:
+                text = as_text(text)
             if text:
-                _leaf(out, nl, "nameIdentifier", text, _attributes(ident, _NAME_ID))
+                if _text_special(text) is None:
+                    out.append(f"{nl}<nameIdentifier{_attributes(ident, _NAME_ID)}>{text}</nameIdentifier>")
+                else:
+                    _leaf(out, nl, "nameIdentifier", text, _attributes(ident, _NAME_ID))
     for aff in _items(person.get("affiliation")):
         if isinstance(aff, str):
             aff = {"name": aff}
@@ -311,12 +325,17 @@ def _list(out: _Parts, ind: tuple, d: int, values, wrapper: str, tag: str, key: 
     for obj in _items(values):
         if not isinstance(obj, dict):
             continue
-        text = _text_of(obj, key)
+        text = obj.get(key)
+        if text.__class__ is not str:
+            text = as_text(text)
         if not text:
             continue
         if mark is None:
             mark = _open(out, ind[d], wrapper)
-        _leaf(out, nl, tag, text, _attributes(obj, spec))
+        if _text_special(text) is None:  # _leaf's usual case, inline
+            out.append(f"{nl}<{tag}{_attributes(obj, spec)}>{text}</{tag}>")
+        else:
+            _leaf(out, nl, tag, text, _attributes(obj, spec))
     if mark is not None:
         out.append(f"{ind[d]}</{wrapper}>")
 
