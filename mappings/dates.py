@@ -1,6 +1,7 @@
 """W3CDTF dates and RKMS-ISO8601 ranges, the forms DataCite accepts in ``dates``."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime
 
@@ -26,6 +27,7 @@ def is_w3cdtf(value: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=16384)
 def is_date_or_range(value: str) -> bool:
     """A single W3CDTF date, or ``start/end`` where either side may be open (empty)."""
     if "/" not in value:

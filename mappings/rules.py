@@ -109,8 +109,8 @@ def _authority_ok(authority: str) -> bool:
     return not colon or port.isdigit()
 
 
-def _refused(value: object, checks: dict, path: tuple = (), found: list | None = None) -> list:
-    """(path, key, value) for every key of ``checks`` anywhere in the record whose value
+def _refused(value: object, path: tuple = (), found: list | None = None) -> list:
+    """(path, key, value) for every key of ``_CHECKS`` anywhere in the record whose value
     its check refuses, in document order.
 
     Paths are kept as tuples and only built for refused values: a record has hundreds of
@@ -121,36 +121,37 @@ def _refused(value: object, checks: dict, path: tuple = (), found: list | None =
     found = [] if found is None else found
     if isinstance(value, dict):
         if value.__class__ is dict and _SCALARS.issuperset(map(type, value.values())):
-            if not checks.keys().isdisjoint(value):
-                _flat_refused(value, checks, path, found)
+            if not _CHECKED.isdisjoint(value):
+                _flat_refused(value, path, found)
             return found
         for key, item in value.items():
-            check = checks.get(key)
+            check = _CHECKS.get(key)
             if check is not None and not check(item):
                 found.append((path + (key,), key, item))
             if item.__class__ is list:
-                _refused_items(item, checks, path + (key,), found)
+                _refused_items(item, path + (key,), found)
             elif isinstance(item, (dict, list)):
-                _refused(item, checks, path + (key,), found)
+                _refused(item, path + (key,), found)
     else:
-        _refused_items(value, checks, path, found)
+        _refused_items(value, path, found)
     return found
 
 
-def _refused_items(value: list, checks: dict, path: tuple, found: list) -> None:
+def _refused_items(value: list, path: tuple, found: list) -> None:
     for index, item in enumerate(value):
         if item.__class__ is dict and _SCALARS.issuperset(map(type, item.values())):
-            if not checks.keys().isdisjoint(item):
-                _flat_refused(item, checks, path + (index,), found)
+            if not _CHECKED.isdisjoint(item):
+                _flat_refused(item, path, found, index)
         elif isinstance(item, (dict, list)):
-            _refused(item, checks, path + (index,), found)
+            _refused(item, path + (index,), found)
 
 
-def _flat_refused(value: dict, checks: dict, path: tuple, found: list) -> None:
+def _flat_refused(value: dict, path: tuple, found: list, index: int | None = None) -> None:
+    """_refused for an object holding only scalars (item ``index`` of the list at ``path``)."""
     for key, item in value.items():
-        check = checks.get(key)
+        check = _CHECKS.get(key)
         if check is not None and not check(item):
-            found.append((path + (key,), key, item))
+            found.append((path + (key,) if index is None else path + (index, key), key, item))
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -166,7 +167,9 @@ def _uri_ok(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, str) and any_uri_ok(value))
 
 
-_LANG_AND_URI_CHECKS = {"lang": _language_ok, **{key: _uri_ok for key in sorted(_URI_KEYS)}}
+# The keys whose values become xml:lang (an xs:language) and xs:anyURI attributes.
+_CHECKS = {"lang": _language_ok, **{key: _uri_ok for key in sorted(_URI_KEYS)}}
+_CHECKED = frozenset(_CHECKS)
 
 
 def _path_text(path: tuple) -> str:
@@ -512,7 +515,7 @@ def funding_references(record: dict, problems: Problems) -> None:
 
 def languages_and_uris(record: dict, problems: Problems) -> None:
     """``lang`` values become xml:lang (an xs:language) and URI keys xs:anyURI attributes."""
-    for path, key, value in _refused(record, _LANG_AND_URI_CHECKS):
+    for path, key, value in _refused(record):
         if key == "lang":
             problems.add("invalid-language", _path_text(path),
                          f"{str(value)[:20]!r} is not a language tag (IETF BCP 47)", ERROR)
