@@ -131,6 +131,10 @@ def _text_of(obj: dict, key: str) -> str | None:
     return value if value.__class__ is str and value else as_text(value)
 
 
+def _text(value: object) -> str | None:
+    return value if value.__class__ is str and value else as_text(value)
+
+
 # --- writing text as libxml2 does ----------------------------------------------------------
 
 # Any character that is written other than as itself, or is not allowed at all.
@@ -242,10 +246,11 @@ _CONTRIBUTOR_TYPE = _writing((("contributorType", "contributorType"),))
 _RESOURCE_TYPE_GENERAL = _writing((("resourceTypeGeneral", "resourceTypeGeneral"),))
 
 
-# --- element writers, one per property (``ind`` is the indentation table, ``d`` the depth) ---
+# --- element writers, one per property (``ind`` is the indentation table, ``d`` the depth;
+# each is given the property's value, which is never None) ------------------------------------
 
-def _identifier(out: _Parts, ind: tuple, d: int, record: dict) -> None:
-    doi = _text_of(record, "doi")
+def _identifier(out: _Parts, ind: tuple, d: int, value) -> None:
+    doi = _text(value)
     if doi:
         _leaf(out, ind[d], "identifier", doi, ' identifierType="DOI"')
 
@@ -350,12 +355,11 @@ def _strings(out: _Parts, ind: tuple, d: int, values, wrapper: str, tag: str) ->
         out.append(f"{ind[d]}</{wrapper}>")
 
 
-def _titles(out: _Parts, ind: tuple, d: int, record: dict) -> None:
-    _list(out, ind, d, record.get("titles"), "titles", "title", "title", _TITLE)
+def _titles(out: _Parts, ind: tuple, d: int, titles) -> None:
+    _list(out, ind, d, titles, "titles", "title", "title", _TITLE)
 
 
-def _publisher(out: _Parts, ind: tuple, d: int, record: dict) -> None:
-    publisher = record.get("publisher")
+def _publisher(out: _Parts, ind: tuple, d: int, publisher) -> None:
     if isinstance(publisher, str):
         publisher = {"name": publisher}
     if isinstance(publisher, dict):
@@ -364,8 +368,7 @@ def _publisher(out: _Parts, ind: tuple, d: int, record: dict) -> None:
             _leaf(out, ind[d], "publisher", name, _attributes(publisher, _PUBLISHER))
 
 
-def _types(out: _Parts, ind: tuple, d: int, record: dict) -> None:
-    types = record.get("types")
+def _types(out: _Parts, ind: tuple, d: int, types) -> None:
     if isinstance(types, dict):
         attributes = _attributes(types, _RESOURCE_TYPE_GENERAL)
         text = _text_of(types, "resourceType")
@@ -373,10 +376,10 @@ def _types(out: _Parts, ind: tuple, d: int, record: dict) -> None:
             _leaf(out, ind[d], "resourceType", text, attributes)
 
 
-def _rights(out: _Parts, ind: tuple, d: int, record: dict) -> None:
+def _rights(out: _Parts, ind: tuple, d: int, rights_list) -> None:
     # A rights entry may be only a URI or an identifier: keep it when text is empty.
     mark = None
-    for obj in _items(record.get("rightsList")):
+    for obj in _items(rights_list):
         if not isinstance(obj, dict):
             continue
         text, attrib = _text_of(obj, "rights"), attrs(obj, RIGHTS_ATTRS)
@@ -416,9 +419,9 @@ def _polygon(out: _Parts, ind: tuple, d: int, polygon) -> None:
     _close(out, ind[d], "geoLocationPolygon", mark)
 
 
-def _geo_locations(out: _Parts, ind: tuple, d: int, record: dict) -> None:
+def _geo_locations(out: _Parts, ind: tuple, d: int, geo_locations) -> None:
     wrapper = None
-    for geo in _items(record.get("geoLocations")):
+    for geo in _items(geo_locations):
         if not isinstance(geo, dict):
             continue
         if wrapper is None:
@@ -442,10 +445,10 @@ def _geo_locations(out: _Parts, ind: tuple, d: int, record: dict) -> None:
             out.append(f"{ind[d]}</geoLocations>")
 
 
-def _funding(out: _Parts, ind: tuple, d: int, record: dict) -> None:
+def _funding(out: _Parts, ind: tuple, d: int, references) -> None:
     mark = None
     inner, innermost = ind[d + 1], ind[d + 2]
-    for ref in _items(record.get("fundingReferences")):
+    for ref in _items(references):
         if not isinstance(ref, dict):
             continue
         name = _text_of(ref, "funderName")
@@ -479,7 +482,7 @@ def _related_item(out: _Parts, ind: tuple, d: int, item: dict) -> None:
             _leaf(out, nl, "relatedItemIdentifier", text, _attributes(ident, _RELATED_ITEM_ID))
     # The XSD fixes the order of a relatedItem's children (a sequence).
     _creators(out, ind, d + 1, item.get("creators"), full=False)
-    _titles(out, ind, d + 1, item)
+    _titles(out, ind, d + 1, item.get("titles"))
     for key in RELATED_ITEM_TEXT:
         text = _text_of(item, key)
         if text:
@@ -503,8 +506,8 @@ def _related_item(out: _Parts, ind: tuple, d: int, item: dict) -> None:
     _close(out, ind[d], "relatedItem", mark)
 
 
-def _related_items(out: _Parts, ind: tuple, d: int, record: dict) -> None:
-    items = [i for i in _items(record.get("relatedItems")) if isinstance(i, dict)]
+def _related_items(out: _Parts, ind: tuple, d: int, related_items) -> None:
+    items = [i for i in _items(related_items) if isinstance(i, dict)]
     if items:
         out.append(f"{ind[d]}<relatedItems>")
         for item in items:
@@ -512,49 +515,54 @@ def _related_items(out: _Parts, ind: tuple, d: int, record: dict) -> None:
         out.append(f"{ind[d]}</relatedItems>")
 
 
-def _simple(key: str):
-    def write(out: _Parts, ind: tuple, d: int, record: dict) -> None:
-        text = _text_of(record, key)
+def _simple(tag: str):
+    def write(out: _Parts, ind: tuple, d: int, value) -> None:
+        text = _text(value)
         if text:
-            _leaf(out, ind[d], key, text)
+            _leaf(out, ind[d], tag, text)
     return write
 
 
-def _listed(key: str, wrapper: str, tag: str, text_key: str, spec: tuple):
+def _listed(wrapper: str, tag: str, text_key: str, spec: tuple):
     spec = _writing(spec)
 
-    def write(out: _Parts, ind: tuple, d: int, record: dict) -> None:
-        _list(out, ind, d, record.get(key), wrapper, tag, text_key, spec)
+    def write(out: _Parts, ind: tuple, d: int, values) -> None:
+        _list(out, ind, d, values, wrapper, tag, text_key, spec)
+    return write
+
+
+def _listed_strings(wrapper: str, tag: str):
+    def write(out: _Parts, ind: tuple, d: int, values) -> None:
+        _strings(out, ind, d, values, wrapper, tag)
     return write
 
 
 _WRITERS = {
     "doi": _identifier,
     "url": None,  # not part of the DataCite XML kernel
-    "creators": lambda out, ind, d, r: _creators(out, ind, d, r.get("creators")),
+    "creators": _creators,
     "titles": _titles,
     "publisher": _publisher,
     "publicationYear": _simple("publicationYear"),
     "types": _types,
-    "subjects": _listed("subjects", "subjects", "subject", "subject", SUBJECT_ATTRS),
-    "contributors": lambda out, ind, d, r: _contributors(out, ind, d, r.get("contributors")),
-    "dates": _listed("dates", "dates", "date", "date", DATE_ATTRS),
+    "subjects": _listed("subjects", "subject", "subject", SUBJECT_ATTRS),
+    "contributors": _contributors,
+    "dates": _listed("dates", "date", "date", DATE_ATTRS),
     "language": _simple("language"),
-    "alternateIdentifiers": _listed("alternateIdentifiers", "alternateIdentifiers",
-                                    "alternateIdentifier", "alternateIdentifier", ALTERNATE_ID_ATTRS),
-    "relatedIdentifiers": _listed("relatedIdentifiers", "relatedIdentifiers", "relatedIdentifier",
-                                  "relatedIdentifier", RELATED_ID_ATTRS),
+    "alternateIdentifiers": _listed("alternateIdentifiers", "alternateIdentifier",
+                                    "alternateIdentifier", ALTERNATE_ID_ATTRS),
+    "relatedIdentifiers": _listed("relatedIdentifiers", "relatedIdentifier", "relatedIdentifier",
+                                  RELATED_ID_ATTRS),
     "relatedItems": _related_items,
-    "sizes": lambda out, ind, d, r: _strings(out, ind, d, r.get("sizes"), "sizes", "size"),
-    "formats": lambda out, ind, d, r: _strings(out, ind, d, r.get("formats"), "formats", "format"),
+    "sizes": _listed_strings("sizes", "size"),
+    "formats": _listed_strings("formats", "format"),
     "version": _simple("version"),
     "rightsList": _rights,
-    "descriptions": _listed("descriptions", "descriptions", "description", "description",
-                            DESCRIPTION_ATTRS),
+    "descriptions": _listed("descriptions", "description", "description", DESCRIPTION_ATTRS),
     "geoLocations": _geo_locations,
     "fundingReferences": _funding,
 }
-_PIPELINE = tuple(_WRITERS[key] for key in ATTRIBUTE_ORDER if _WRITERS.get(key))
+_PIPELINE = tuple((key, _WRITERS[key]) for key in ATTRIBUTE_ORDER if _WRITERS.get(key))
 _ROOT_START = (f'<resource xmlns="{NS_DATACITE}" xmlns:xsi="{NS_XSI}" '
                f'xsi:schemaLocation="{_escape_attr(SCHEMA_LOCATION)}">')
 
@@ -563,8 +571,11 @@ def _document(record: dict, pretty: bool) -> _Parts:
     """The ``<resource>`` element as text, as lxml would write it (no declaration)."""
     ind = _PRETTY if pretty else _COMPACT
     out = _Parts(_ROOT_START)
-    for write in _PIPELINE:
-        write(out, ind, 1, record)
+    get = record.get
+    for key, write in _PIPELINE:
+        value = get(key)
+        if value is not None:  # an absent property writes nothing
+            write(out, ind, 1, value)
     _close(out, ind[0], "resource", 1)
     return out
 
