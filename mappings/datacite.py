@@ -83,7 +83,8 @@ def _normalize_all(docs, normalize, problems: Problems) -> list[dict]:
     out = []
     for doc in docs or ():
         data, found = normalize(doc)
-        problems.extend(p for p in found if p.severity != INFO)
+        if found:
+            problems.extend(p for p in found if p.severity != INFO)
         if data.get("id") or data.get("proposalId"):
             out.append(data)
     return out

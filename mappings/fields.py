@@ -48,21 +48,25 @@ def load(schema: Schema, raw: dict, prefix: str = "") -> dict:
     Each field receives its full path (``prefix`` + key) as ``attr``, for its problem reports.
 
     Most values are short clean strings read by a ``Text``: for those, the
-    field's own first step (see ``Text``) is taken here, without the call and the path.
+    field's own first step (see ``Text``) is taken here, without the call and the path;
+    likewise for a ``Date`` given as a datetime.
     """
     plan = _plans.get(type(schema))
     if plan is None:
         plan = _plans[type(schema)] = _plan(schema)
     data, errors = {}, None
-    for key, attribute, field, plain in plan:
+    for key, attribute, field, kind in plan:
         value = raw.get(key)
         if value is None:
             continue
-        if plain and value.__class__ is str and "@" not in value and "  " not in value \
+        if kind is _TEXT and value.__class__ is str and "@" not in value and "  " not in value \
                 and len(value) <= MAX_LENGTH and value.isprintable():
             value = value.strip()
             if value:
                 data[attribute] = value
+            continue
+        if kind is _DATE and value.__class__ is datetime:
+            data[attribute] = value if value.tzinfo is timezone.utc else to_utc(value)
             continue
         try:
             value = field._deserialize(value, prefix + key, raw)
@@ -79,9 +83,18 @@ def load(schema: Schema, raw: dict, prefix: str = "") -> dict:
 
 
 def _plan(schema: Schema) -> tuple:
-    """(data key, attribute, field, whether it is a Text) for each declared field."""
-    return tuple((f.data_key or name, f.attribute or name, f, isinstance(f, Text))
-                 for name, f in schema.fields.items())
+    """(data key, attribute, field, kind) for each declared field; the kind tells the
+    fields whose first step ``load`` takes itself."""
+    return tuple((f.data_key or name, f.attribute or name, f, _kind(f)) for name, f in schema.fields.items())
+
+
+_TEXT, _DATE = "text", "date"
+
+
+def _kind(field: fields.Field) -> str | None:
+    if isinstance(field, Text):
+        return _TEXT
+    return _DATE if type(field) is Date else None
 
 
 _plans: dict[type, tuple] = {}

@@ -80,9 +80,10 @@ def person(raw: dict, path: str, problems: Problems) -> dict | None:
         return None
     if is_etal(name):
         return {"name": ETAL}
-    name_type = canonical_term(raw.get("nameType"), NAME_TYPES)
-    if raw.get("nameType") and not name_type:
-        problems.add("invalid-vocabulary", f"{path}.nameType", f"{raw['nameType']!r} is not a DataCite nameType; ignored")
+    stated = raw.get("nameType")
+    name_type = canonical_term(stated, NAME_TYPES)
+    if stated and not name_type:
+        problems.add("invalid-vocabulary", f"{path}.nameType", f"{stated!r} is not a DataCite nameType; ignored")
     if name_type is None:
         name_type = guess_name_type(name, bool(given or family))
     entry: dict = {"name": name}
