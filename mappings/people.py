@@ -12,45 +12,50 @@ _ROR_SCHEMES_OR_NONE = _ROR_SCHEMES | {""}
 
 
 def name_identifiers(items: list[dict], path: str, problems: Problems) -> list[dict]:
+    """The identifiers of the person at ``path`` (item paths are only built for problems)."""
     out: list[dict] = []
     for index, item in enumerate(items):
         value, scheme = item.get("nameIdentifier"), (item.get("nameIdentifierScheme") or "")
         if value is None:
             continue
-        where = f"{path}.nameIdentifiers[{index}]"
         if scheme.casefold() in _ORCID_SCHEMES or (not scheme and "orcid" in value.casefold()):
-            entry = orcid_identifier(value, where, problems)
+            entry = orcid_identifier(value)
+            if entry is None:
+                problems.add("invalid-orcid", f"{path}.nameIdentifiers[{index}]",
+                             f"{value!r} is not a valid ORCID iD (form or checksum); dropped")
         elif scheme:
             entry = {"nameIdentifier": value, "nameIdentifierScheme": scheme}
             if item.get("schemeUri"):
                 entry["schemeUri"] = item["schemeUri"]
         else:
-            entry = orcid_identifier(value, where, problems) if ids.normalize_orcid(value) else None
+            entry = orcid_identifier(value)
             if entry is None:
-                problems.add("name-identifier-without-scheme", where, f"{value!r} has no nameIdentifierScheme; dropped")
+                problems.add("name-identifier-without-scheme", f"{path}.nameIdentifiers[{index}]",
+                             f"{value!r} has no nameIdentifierScheme; dropped")
         if entry and entry not in out:
             out.append(entry)
     return out
 
 
-def orcid_identifier(value: str, where: str, problems: Problems) -> dict | None:
+def orcid_identifier(value: str) -> dict | None:
+    """The nameIdentifier object for a valid ORCID iD in any accepted form, else None."""
     orcid = ids.normalize_orcid(value)
     if orcid is None:
-        problems.add("invalid-orcid", where, f"{value!r} is not a valid ORCID iD (form or checksum); dropped")
         return None
     return {"nameIdentifier": orcid, "nameIdentifierScheme": "ORCID", "schemeUri": ids.ORCID_SCHEME_URI}
 
 
 def affiliations(items: list[dict], path: str, problems: Problems) -> list[dict]:
+    """The affiliations of the person at ``path`` (item paths are only built for problems)."""
     out: list[dict] = []
     for index, item in enumerate(items):
-        entry = affiliation(item, f"{path}.affiliation[{index}]", problems)
+        entry = affiliation(item, path, index, problems)
         if entry and entry not in out:
             out.append(entry)
     return out
 
 
-def affiliation(item: dict, where: str, problems: Problems) -> dict | None:
+def affiliation(item: dict, path: str, index: int, problems: Problems) -> dict | None:
     name = item.get("name")
     if not name:
         return None
@@ -65,7 +70,8 @@ def affiliation(item: dict, where: str, problems: Problems) -> dict | None:
             if item.get("schemeUri"):
                 entry["schemeUri"] = item["schemeUri"]
         else:
-            problems.add("invalid-ror", where, f"{identifier!r} is not a valid ROR identifier; kept the name only")
+            problems.add("invalid-ror", f"{path}.affiliation[{index}]",
+                         f"{identifier!r} is not a valid ROR identifier; kept the name only")
     return entry
 
 
