@@ -85,6 +85,8 @@ def normalize_doi(value: object) -> str | None:
 
 @functools.lru_cache(maxsize=16384)
 def _normal_doi(value: str) -> str | None:
+    if "10." not in value:  # every DOI starts so, after any prefix
+        return None
     text = value.strip()
     if not text.startswith("10."):  # no prefix to remove from a bare DOI
         text = _DOI_PREFIXES.sub("", text)
