@@ -324,6 +324,8 @@ def _unexpected(doc: dict, schema: Schema, known: set[str], path: str, problems:
     declared = _declared.get(type(schema))
     if declared is None:
         declared = _declared[type(schema)] = frozenset(f.data_key or name for name, f in schema.fields.items())
+    if known.issuperset(doc.keys() - declared):  # the usual document: nothing to report
+        return
     for key in doc:
         if not isinstance(key, str) or (key not in declared and key not in known):
             problems.add("unexpected-key", f"{path}{key}"[:120], "key not part of SciCat's schema; ignored", "info")
