@@ -51,8 +51,14 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _objects(value: object) -> list[tuple[int, object]]:
-    return list(enumerate(value)) if isinstance(value, list) else []
+def _objects(value: object):
+    """(index, item) of a list; nothing for anything else."""
+    return enumerate(value) if isinstance(value, list) else ()
+
+
+def _listed(value: object) -> bool:
+    """A non-empty list."""
+    return isinstance(value, list) and len(value) > 0
 
 
 def _vocabulary(problems: Problems, where: str, name: str, value: object, vocabulary: frozenset,
@@ -201,10 +207,10 @@ def url(record: dict, problems: Problems) -> None:
 
 
 def creators(record: dict, problems: Problems) -> None:
-    people = _objects(record.get("creators"))
-    if not people:
+    people = record.get("creators")
+    if not _listed(people):
         problems.add("missing-creator", "creators", "at least one creator is required", ERROR)
-    for index, person in people:
+    for index, person in _objects(people):
         _person(problems, f"creators[{index}]", person)
 
 
@@ -279,13 +285,13 @@ def _affiliation(problems: Problems, person: str, index: int, affiliation: objec
 
 
 def titles(record: dict, problems: Problems) -> None:
-    entries = _objects(record.get("titles"))
-    if not entries:
+    entries = record.get("titles")
+    if not _listed(entries):
         problems.add("missing-title", "titles", "at least one title is required", ERROR)
-    _titles(problems, "titles", entries)
+    _titles(problems, "titles", _objects(entries))
 
 
-def _titles(problems: Problems, where: str, entries: list) -> None:
+def _titles(problems: Problems, where: str, entries) -> None:
     for index, title in entries:
         field = f"{where}[{index}]"
         if not isinstance(title, dict) or not _text(title.get("title")):
@@ -492,7 +498,7 @@ def _box(problems: Problems, where: str, box: object) -> None:
 
 
 def _polygon(problems: Problems, where: str, polygon: object) -> None:
-    points = _objects(polygon.get("polygonPoints")) if isinstance(polygon, dict) else []
+    points = list(_objects(polygon.get("polygonPoints"))) if isinstance(polygon, dict) else []
     if len(points) < 4:
         problems.add("invalid-polygon", where, "a polygon needs at least four points", ERROR)
     for index, point in points:
