@@ -131,8 +131,7 @@ def _refused(value: object, path: tuple = (), found: list | None = None) -> list
                 _flat_refused(value, path, found)
             return found
         for key, item in value.items():
-            check = _CHECKS.get(key)
-            if check is not None and not check(item):
+            if key in _CHECKED and not _CHECKS[key](item):
                 found.append((path + (key,), key, item))
             if item.__class__ is list:
                 _refused_items(item, path + (key,), found)
@@ -155,8 +154,7 @@ def _refused_items(value: list, path: tuple, found: list) -> None:
 def _flat_refused(value: dict, path: tuple, found: list, index: int | None = None) -> None:
     """_refused for an object holding only scalars (item ``index`` of the list at ``path``)."""
     for key, item in value.items():
-        check = _CHECKS.get(key)
-        if check is not None and not check(item):
+        if key in _CHECKED and not _CHECKS[key](item):
             found.append((path + (key,) if index is None else path + (index, key), key, item))
 
 
