@@ -302,12 +302,13 @@ def _person(out: _Parts, nl: str, person: dict, name_tag: str, full: bool) -> No
 def _creators(out: _Parts, ind: tuple, d: int, people, full: bool = True) -> None:
     people = _named(people)
     if people:
-        nl, inner, innermost = ind[d], ind[d + 1], ind[d + 2]
+        nl, innermost = ind[d], ind[d + 2]
+        start, end = f"{ind[d + 1]}<creator>", f"{ind[d + 1]}</creator>"
         out.append(f"{nl}<creators>")
         for person in people:
-            out.append(f"{inner}<creator>")
+            out.append(start)
             _person(out, innermost, person, "creatorName", full)
-            out.append(f"{inner}</creator>")
+            out.append(end)
         out.append(f"{nl}</creators>")
 
 
@@ -315,11 +316,12 @@ def _contributors(out: _Parts, ind: tuple, d: int, people, full: bool = True) ->
     people = _named(people)
     if people:
         nl, inner, innermost = ind[d], ind[d + 1], ind[d + 2]
+        end = f"{inner}</contributor>"
         out.append(f"{nl}<contributors>")
         for person in people:
             out.append(f"{inner}<contributor{_attributes(person, _CONTRIBUTOR_TYPE)}>")
             _person(out, innermost, person, "contributorName", full)
-            out.append(f"{inner}</contributor>")
+            out.append(end)
         out.append(f"{nl}</contributors>")
 
 
@@ -327,6 +329,7 @@ def _list(out: _Parts, ind: tuple, d: int, values, wrapper: str, tag: str, key: 
     """A wrapper with one child per object whose ``key`` text is non-empty."""
     mark = None
     nl = ind[d + 1]
+    start, end = f"{nl}<{tag}", f"</{tag}>"
     for obj in _items(values):
         if not isinstance(obj, dict):
             continue
@@ -338,7 +341,7 @@ def _list(out: _Parts, ind: tuple, d: int, values, wrapper: str, tag: str, key: 
         if mark is None:
             mark = _open(out, ind[d], wrapper)
         if _text_special(text) is None:  # _leaf's usual case, inline
-            out.append(f"{nl}<{tag}{_attributes(obj, spec)}>{text}</{tag}>")
+            out.append(f"{start}{_attributes(obj, spec)}>{text}{end}")
         else:
             _leaf(out, nl, tag, text, _attributes(obj, spec))
     if mark is not None:
