@@ -68,7 +68,7 @@ def _vocabulary(problems: Problems, where: str, name: str, value: object, vocabu
         if required:
             problems.add("missing-vocabulary-term", f"{where}.{name}", "required term is missing", ERROR)
         return
-    if value in vocabulary:
+    if isinstance(value, str) and value in vocabulary:  # a list or dict is not hashable
         return
     term = canonical_term(value, vocabulary)
     hint = f" (did you mean {term!r}?)" if term else ""

@@ -271,3 +271,11 @@ def _apply(record: dict, path: str, new) -> dict:
         target = target[int(part)] if part.isdigit() else target[part]
     target[int(last) if last.isdigit() else last] = new
     return record
+
+
+def test_a_vocabulary_value_of_the_wrong_type_is_a_problem_not_an_exception():
+    from mappings.rules import check
+    record = {"doi": "10.5072/x", "creators": [{"name": "Lee, Jun"}], "titles": [{"title": "T"}],
+              "publisher": {"name": "P"}, "publicationYear": "2024",
+              "types": {"resourceTypeGeneral": [None]}}
+    assert any(p.code == "invalid-vocabulary" for p in check(record))
