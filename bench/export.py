@@ -15,16 +15,12 @@ Everything runs on 127.0.0.1 and stops by itself.
 """
 from __future__ import annotations
 
-import argparse
 import http.client
-import signal
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 
-from .serving import MemorySampler, bench_settings, fill, free_port, kib, latency, start_gunicorn, worker_statuses
+from .serving import MemorySampler, kib, latency, main, served_store, worker_statuses
 
 MIB = 1024 * 1024
 # A ZIP ends with its end-of-central-directory record (no comment: 22 bytes).
@@ -59,34 +55,15 @@ def bulk(port: int, master_pid: int, n: int, query: str, label: str) -> None:
 
 
 def run(n: int, workers: int) -> None:
-    settings = bench_settings()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "bench.sqlite3"
-        dois, seconds = fill(store, n, settings)
-        print(f"\n== {n:,} records ==")
-        print(f"fill (map + every stored rendering + write)  {n / seconds:>8,.0f} records/s")
-        port = free_port()
-        server = start_gunicorn(store, port, workers)
-        try:
-            bulk(port, server.pid, n, "format=ndjson", "NDJSON")
-            bulk(port, server.pid, n, "format=zip", "ZIP")
-            p50, p99 = latency(port, ["/export/" + quote(doi, safe="/") + "?format=datacite-xml" for doi in dois])
-            print(f"GET /export/<doi> datacite-xml  p50 {p50:.2f} ms   p99 {p99:.2f} ms")
-            peaks = [kib(status, "VmHWM") // 1024 for status in worker_statuses(server.pid)]
-            print(f"worker VmHWM (MiB, whole run)    {peaks}")
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    for n in args.records:
-        run(n, args.workers)
+    with served_store(n, workers) as served:
+        bulk(served.port, served.server.pid, n, "format=ndjson", "NDJSON")
+        bulk(served.port, served.server.pid, n, "format=zip", "ZIP")
+        p50, p99 = latency(served.port, ["/export/" + quote(doi, safe="/") + "?format=datacite-xml"
+                                         for doi in served.dois])
+        print(f"GET /export/<doi> datacite-xml  p50 {p50:.2f} ms   p99 {p99:.2f} ms")
+        peaks = [kib(status, "VmHWM") // 1024 for status in worker_statuses(served.server.pid)]
+        print(f"worker VmHWM (MiB, whole run)    {peaks}")
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, run)

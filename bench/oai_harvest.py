@@ -9,16 +9,12 @@ gunicorn workers (their own memory, and RSS with the store file SQLite maps in).
 """
 from __future__ import annotations
 
-import argparse
 import http.client
 import re
-import signal
-import tempfile
 import time
-from pathlib import Path
 from urllib.parse import quote
 
-from .serving import MemorySampler, bench_settings, fill, free_port, latency, start_gunicorn
+from .serving import MemorySampler, latency, main, served_store
 
 TOKEN = re.compile(rb"<resumptionToken[^>]*>([^<]*)</resumptionToken>")
 PREFIXES = ("oai_dc", "oai_datacite", "datacite")
@@ -47,40 +43,21 @@ def harvest(port: int, verb: str, prefix: str) -> tuple[int, float]:
 
 
 def run(n: int, workers: int) -> None:
-    settings = bench_settings()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Path(tmp) / "bench.sqlite3"
-        dois, seconds = fill(store, n, settings)
-        print(f"\n== {n:,} records ==")
-        print(f"fill (map + every stored rendering + write) {n / seconds:>7,.0f} records/s")
-        port = free_port()
-        server = start_gunicorn(store, port, workers)
-        try:
-            with MemorySampler(server.pid) as memory:
-                for prefix in PREFIXES:
-                    count, secs = harvest(port, "ListRecords", prefix)
-                    print(f"ListRecords {prefix:<14}             {count / secs:>10,.0f} records/s  ({count:,} in {secs:.1f} s)")
-                count, secs = harvest(port, "ListIdentifiers", "oai_dc")
-                print(f"ListIdentifiers                        {count / secs:>10,.0f} headers/s  ({count:,} in {secs:.1f} s)")
-                identifier = "/oai?verb=GetRecord&metadataPrefix=oai_datacite&identifier="
-                p50, p99 = latency(port, [identifier + quote(f"oai:{settings.repository_identifier}:{doi}", safe="")
-                                          for doi in dois])
-                print(f"GetRecord oai_datacite                 p50 {p50:.2f} ms   p99 {p99:.2f} ms")
-            print(f"worker peak memory (MiB)               own {memory.peak_anon / 1024:,.0f}, "
-                  f"RSS with the mapped store file {memory.peak_rss / 1024:,.0f}")
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, nargs="+", default=[100_000, 10_000])
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
-    for n in args.records:
-        run(n, args.workers)
+    with served_store(n, workers) as served:
+        port = served.port
+        with MemorySampler(served.server.pid) as memory:
+            for prefix in PREFIXES:
+                count, secs = harvest(port, "ListRecords", prefix)
+                print(f"ListRecords {prefix:<14}             {count / secs:>10,.0f} records/s  ({count:,} in {secs:.1f} s)")
+            count, secs = harvest(port, "ListIdentifiers", "oai_dc")
+            print(f"ListIdentifiers                        {count / secs:>10,.0f} headers/s  ({count:,} in {secs:.1f} s)")
+            identifier = "/oai?verb=GetRecord&metadataPrefix=oai_datacite&identifier="
+            namespace = served.settings.repository_identifier
+            p50, p99 = latency(port, [identifier + quote(f"oai:{namespace}:{doi}", safe="") for doi in served.dois])
+            print(f"GetRecord oai_datacite                 p50 {p50:.2f} ms   p99 {p99:.2f} ms")
+        print(f"worker peak memory (MiB)               own {memory.peak_anon / 1024:,.0f}, "
+              f"RSS with the mapped store file {memory.peak_rss / 1024:,.0f}")
 
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, run)

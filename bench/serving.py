@@ -2,18 +2,24 @@
 loopback, and the workers' memory read from /proc."""
 from __future__ import annotations
 
+import argparse
+import contextlib
 import http.client
 import os
 import random
 import re
+import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Callable
 
 from gateway.config import Settings
 from gateway.store.base import StoredRecord
@@ -138,3 +144,39 @@ class MemorySampler:
                 self.peak_rss = max(self.peak_rss, kib(status, "VmRSS"))
                 self.peak_anon = max(self.peak_anon, kib(status, "RssAnon"))
             self._stop.wait(self._interval)
+
+
+@dataclass
+class Served:
+    settings: Settings
+    dois: list[str]
+    port: int
+    server: subprocess.Popen
+
+
+@contextlib.contextmanager
+def served_store(n: int, workers: int):
+    """A store of ``n`` generated records served by gunicorn on loopback, stopped afterwards."""
+    settings = bench_settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "bench.sqlite3"
+        dois, seconds = fill(store, n, settings)
+        print(f"\n== {n:,} records ==")
+        print(f"fill (map + every stored rendering + write) {n / seconds:>7,.0f} records/s")
+        port = free_port()
+        server = start_gunicorn(store, port, workers)
+        try:
+            yield Served(settings, dois, port, server)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def main(doc: str, run: Callable[[int, int], None]) -> None:
+    """The command line of a serving benchmark: store sizes and gunicorn workers."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[100_000, 10_000])
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    for n in args.records:
+        run(n, args.workers)

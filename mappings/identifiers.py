@@ -42,7 +42,7 @@ def orcid_checksum_ok(digits: str) -> bool:
 
 
 def normalize_orcid(value: object) -> str | None:
-    """``https://orcid.org/XXXX-XXXX-XXXX-XXXX`` for any accepted form with a valid checksum."""
+    """``https://orcid.org/NNNN-NNNN-NNNN-NNNC`` (C a digit or X) for any accepted form with a valid checksum."""
     return _normal_orcid(value) if isinstance(value, str) else None
 
 

@@ -252,13 +252,13 @@ def _name_identifier(problems: Problems, person: str, index: int, ident: object)
 
 @functools.lru_cache(maxsize=16384)
 def _canonical_orcid(value: str) -> bool:
-    """``https://orcid.org/XXXX-XXXX-XXXX-XXXX`` with a valid ISO 7064 mod 11-2 check digit."""
+    """``https://orcid.org/NNNN-NNNN-NNNN-NNNC`` (C a digit or X) with a valid ISO 7064 mod 11-2 check digit."""
     match = _ORCID_URL.match(value)
     return bool(match and ids.orcid_checksum_ok("".join(match.groups())))
 
 
 def orcid(problems: Problems, where: str, value: str) -> None:
-    """``https://orcid.org/XXXX-XXXX-XXXX-XXXX`` with a valid ISO 7064 mod 11-2 check digit."""
+    """``https://orcid.org/NNNN-NNNN-NNNN-NNNC`` (C a digit or X) with a valid ISO 7064 mod 11-2 check digit."""
     if _canonical_orcid(value):
         return
     normal = ids.normalize_orcid(value)
