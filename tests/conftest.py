@@ -91,3 +91,27 @@ def empty_db(mongo_client):
     name = "t_" + uuid.uuid4().hex[:12]
     yield mongo_client[name]
     mongo_client.drop_database(name)
+
+
+@pytest.fixture
+def writable_v4_db(empty_db, fixtures_dir):
+    """A fresh database seeded with ../shared/fixtures/v4, for tests that change SciCat."""
+    seed(empty_db, fixtures_dir / "v4")
+    return empty_db
+
+
+@pytest.fixture
+def writable_demo_db(empty_db):
+    """A fresh database seeded with the project's demo documents."""
+    seed(empty_db, DEMO_SEED_DIR)
+    return empty_db
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    """An empty SQLite record store in the test's own folder, closed afterwards."""
+    from gateway.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "records.sqlite3")
+    yield store
+    store.close()

@@ -10,7 +10,6 @@ import pytest
 
 from gateway.app import create_app
 from gateway.config import Settings
-from gateway.embedded import seed
 from gateway.source import SciCatSource
 from gateway.store.sqlite import SQLiteStore
 from gateway.sync import Syncer
@@ -47,10 +46,9 @@ def v4_site(v4_db, tmp_path_factory):
 
 
 @pytest.fixture
-def scicat(empty_db, fixtures_dir):
+def scicat(writable_v4_db):
     """A writable database seeded with the v4 fixtures."""
-    seed(empty_db, fixtures_dir / "v4")
-    return empty_db
+    return writable_v4_db
 
 
 @pytest.fixture

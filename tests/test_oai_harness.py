@@ -21,7 +21,6 @@ from gateway.config import Settings
 from gateway.oai.render import render_all
 from gateway.schemas import validate_oai_pmh
 from gateway.store.base import StoredRecord
-from gateway.store.sqlite import SQLiteStore
 
 UTC = timezone.utc
 BASE_URL = "https://scicat.example.org"
@@ -199,10 +198,8 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def empty_store(tmp_path):
-    store = SQLiteStore(tmp_path / "store.sqlite3")
-    yield store
-    store.close()
+def empty_store(sqlite_store):
+    return sqlite_store
 
 
 @pytest.fixture

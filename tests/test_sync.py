@@ -9,14 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gateway.config import Settings
-from gateway.embedded import DEMO_SEED_DIR, seed
 from gateway.oai.formats import FORMATS, HEADER
 from gateway.oai.render import SET_SPEC
 from gateway.rendering import EXPORT_FORMATS, STORED_RENDERINGS, export_key
 from gateway.schemas import validate_datacite
 from gateway.source import SciCatSource
 from gateway.store.base import PageQuery
-from gateway.store.sqlite import SQLiteStore
 from gateway.sync import SyncReport, Syncer
 from gateway.sync import syncer as syncer_module
 from gateway.sync.sets import escape_token, set_name, unescape_token
@@ -33,22 +31,18 @@ DEMO_PUBLIC = {"10.5072/psi.tomcat.2019.001", "10.5072/psi.sinq.2020.014",
 
 
 @pytest.fixture
-def store(tmp_path):
-    records = SQLiteStore(tmp_path / "records.sqlite3")
-    yield records
-    records.close()
+def store(sqlite_store):
+    return sqlite_store
 
 
 @pytest.fixture
-def v4(empty_db, fixtures_dir):
-    seed(empty_db, fixtures_dir / "v4")
-    return empty_db
+def v4(writable_v4_db):
+    return writable_v4_db
 
 
 @pytest.fixture
-def demo(empty_db):
-    seed(empty_db, DEMO_SEED_DIR)
-    return empty_db
+def demo(writable_demo_db):
+    return writable_demo_db
 
 
 def syncer(db, store, **settings) -> Syncer:

@@ -10,12 +10,10 @@ import pytest
 from freezegun import freeze_time
 
 from gateway.config import Settings
-from gateway.embedded import DEMO_SEED_DIR, seed
 from gateway.oai.formats import HEADER
 from gateway.rendering import export_key
 from gateway.source import SciCatSource
 from gateway.store.base import PageQuery
-from gateway.store.sqlite import SQLiteStore
 from gateway.sync import Syncer, syncer as syncer_module
 from mappings import datacite
 
@@ -31,22 +29,18 @@ MICELLES = "10.5072/psi.b3f0a6c218"
 
 
 @pytest.fixture
-def store(tmp_path):
-    records = SQLiteStore(tmp_path / "records.sqlite3")
-    yield records
-    records.close()
+def store(sqlite_store):
+    return sqlite_store
 
 
 @pytest.fixture
-def demo(empty_db):
-    seed(empty_db, DEMO_SEED_DIR)
-    return empty_db
+def demo(writable_demo_db):
+    return writable_demo_db
 
 
 @pytest.fixture
-def v4(empty_db, fixtures_dir):
-    seed(empty_db, fixtures_dir / "v4")
-    return empty_db
+def v4(writable_v4_db):
+    return writable_v4_db
 
 
 def sync_at(db, store, moment, **kwargs):
