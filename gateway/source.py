@@ -19,6 +19,8 @@ from typing import Iterable, Iterator
 from pymongo.collection import Collection
 from pymongo.database import Database
 
+from mappings import thumbnails
+
 PUBLISHED = "PublishedData"
 DATASETS = "Dataset"
 PROPOSALS = "Proposal"
@@ -27,6 +29,9 @@ PROPOSALS = "Proposal"
 # keeping privacy in one place (the mapping, which never emits them) is safer
 # than a second, partial filter here that readers might come to rely on.
 PUBLISHED_PROJECTION = {"thumbnail": 0, "metadata.thumbnail": 0}
+THUMBNAIL_PROJECTION = {"thumbnail": 1, "metadata.thumbnail": 1}
+# Documents per reply when reading thumbnails: each may hold up to 16 MB.
+THUMBNAIL_BATCH = 4
 LINKED_PROJECTION = {"thumbnail": 0, "scientificMetadata": 0, "history": 0}
 
 # Upper bound for one `$in` list, so a huge pidArray becomes several queries.
@@ -108,6 +113,7 @@ class SciCatSource:
     def _bundle_batch(self, docs: list[dict]) -> list[SourceBundle]:
         # Linked documents shared by several publications are the same dict
         # objects in each bundle: bundles are for reading, not for editing.
+        docs = self._with_thumbnails(docs)
         pids = [dataset_ids(doc) for doc in docs]
         found_datasets = _fetch(self.db[DATASETS], _union(pids), "pid")
         datasets = [_pick(found_datasets, ids) for ids in pids]
@@ -117,6 +123,66 @@ class SciCatSource:
             SourceBundle(doc, linked, _pick(found_proposals, ids))
             for doc, linked, ids in zip(docs, datasets, prop_ids)
         ]
+
+
+    def _with_thumbnails(self, docs: list[dict]) -> list[dict]:
+        """Copies of the documents with their thumbnail fields, each read on its own and
+        bounded: a value longer than ``thumbnails.MAX_CHARS`` becomes ``Oversized``.
+
+        The main read projects thumbnails away so that a batch of documents never holds
+        up to 16 MB each; here a few at a time pass, and only bounded values stay.
+        """
+        keys = [doc["_id"] for doc in docs if "_id" in doc]
+        found: dict = {}
+        for start in range(0, len(keys), IN_CHUNK):
+            cursor = self._published.find({"_id": {"$in": keys[start:start + IN_CHUNK]}},
+                                          THUMBNAIL_PROJECTION, batch_size=THUMBNAIL_BATCH)
+            with cursor:
+                for stored in cursor:
+                    fields = _bounded_thumbnails(stored)
+                    if fields:
+                        found[_hashable(stored["_id"])] = fields
+        if not found:
+            return docs
+        return [_merged(doc, found.get(_hashable(doc.get("_id")))) for doc in docs]
+
+
+# -- thumbnails (pure) -----------------------------------------------------------
+
+
+def _bounded_thumbnails(stored: dict) -> dict:
+    """``{"thumbnail": v}`` and/or ``{"metadata": {"thumbnail": v}}`` of a stored document."""
+    fields = {}
+    if "thumbnail" in stored:
+        fields["thumbnail"] = _bounded(stored["thumbnail"])
+    meta = stored.get("metadata")
+    if isinstance(meta, dict) and "thumbnail" in meta:
+        fields["metadata"] = {"thumbnail": _bounded(meta["thumbnail"])}
+    return fields
+
+
+def _bounded(value: object) -> object:
+    if isinstance(value, str) and len(value) > thumbnails.MAX_CHARS:
+        return thumbnails.Oversized(len(value))
+    return value
+
+
+def _merged(doc: dict, fields: dict | None) -> dict:
+    if not fields:
+        return doc
+    merged = {**doc, **{k: v for k, v in fields.items() if k != "metadata"}}
+    if "metadata" in fields and isinstance(doc.get("metadata"), dict):
+        merged["metadata"] = {**doc["metadata"], **fields["metadata"]}
+    return merged
+
+
+def _hashable(key: object) -> object:
+    """A dict key for an ``_id``: most are strings or ObjectIds; anything else by its repr."""
+    try:
+        hash(key)
+    except TypeError:
+        return repr(key)
+    return key
 
 
 # -- id extraction (pure) ------------------------------------------------------

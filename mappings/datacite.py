@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from . import identifiers as ids
-from . import people, relations, rules
+from . import people, relations, rules, thumbnails
 from .dates import day, day_range, is_date_or_range
 from .names import name_key
 from .options import MappingOptions
@@ -64,7 +64,9 @@ def map_publication(published: object, datasets: list = (), proposals: list = ()
         return result
     record = _build(doi, pub, meta, dsets, props, options, problems)
     result.record = record
-    result.extras = _extras(published, pub, meta, dsets, props)
+    result.extras = _extras(pub, meta, dsets, props)
+    result.extras["thumbnail"], found = thumbnails.read(published)
+    problems.extend(found)
     _check(result.record, problems)
     return result
 
@@ -487,12 +489,13 @@ def _latest(pub: dict, dsets: list[dict], props: list[dict]) -> datetime | None:
     return max(stamps) if stamps else None
 
 
-def _extras(published: object, pub: dict, meta: dict, dsets: list[dict], props: list[dict]) -> dict:
+def _extras(pub: dict, meta: dict, dsets: list[dict], props: list[dict]) -> dict:
     """Facts a landing page shows that DataCite does not hold.
 
     Names and titles only of what SciCat itself has made public: a dataset's name when the
     dataset is published, a proposal's title when the proposal is public. Everything else
-    is listed by its identifier alone.
+    is listed by its identifier alone. The thumbnail (``mappings.thumbnails``) is added by
+    the caller, which holds the raw document.
     """
     link = pub.get("downloadLink") or meta.get("downloadLink")
     return {
@@ -500,7 +503,6 @@ def _extras(published: object, pub: dict, meta: dict, dsets: list[dict], props: 
         "datasets": _dataset_list(pub, meta, dsets),
         "proposals": [{"id": p["proposalId"], "title": p.get("title") if p["public"] else None}
                       for p in props],
-        "thumbnail": _thumbnail(published),
     }
 
 
@@ -517,21 +519,6 @@ def _dataset_list(pub: dict, meta: dict, dsets: list[dict]) -> list[dict]:
         ds = found.get(pid, {})
         out.append({"pid": pid, "name": ds.get("datasetName") if ds.get("isPublished") is True else None})
     return out
-
-
-def _thumbnail(published: object) -> bool | None:
-    """Whether SciCat holds a thumbnail image; never the image (a data URI of up to 16 MB).
-
-    None when the document was read without the field: sync projects the blob away, so
-    only a reader that keeps the field (or sets it to a marker such as True) can tell.
-    """
-    if not isinstance(published, dict):
-        return None
-    meta = published.get("metadata") if isinstance(published.get("metadata"), dict) else {}
-    values = [doc["thumbnail"] for doc in (published, meta) if "thumbnail" in doc]
-    if not values:
-        return None
-    return any(v is True or (isinstance(v, str) and v.strip() != "") for v in values)
 
 
 def _check(record: dict, problems: Problems) -> None:

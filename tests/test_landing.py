@@ -11,6 +11,7 @@ from gateway.landing.views import readings
 from gateway.source import SciCatSource
 from mappings.datacite import map_publication
 from mappings.serializers import citation, schema_org
+from test_thumbnails import PNG, SVG, data_uri
 from test_landing_harness import (  # noqa: F401  (fixtures)
     AMENDED, EMAIL, MIGRATED, NANODISCS, PRIVATE, SETTINGS, T2, T3, V4_LIVE, published, record_url,
     scicat, site, sync, v4_site,
@@ -79,21 +80,72 @@ def test_dataset_names_only_of_published_datasets(site):
     assert b"internal_name" not in client.get(record_url("10.5072/two.sets", ".html")).data
 
 
-def test_download_link_and_thumbnail_reference(v4_site):
+def test_download_link_and_no_thumbnail_where_scicat_holds_none(v4_site):
     _, client = v4_site
     doc = landing(client, MIGRATED)
     assert doc["downloadLink"] == "https://data.example.org/download/legacy01"
-    # sync reads publications without their thumbnail blob: presence is not known
-    assert doc["thumbnail"] is None
+    assert doc["thumbnail"] is None  # stored as ""
+    assert "thumbnailUrl" not in doc["jsonld"]
+    missing = client.get(record_url(MIGRATED, "/thumbnail"))
+    assert missing.status_code == 404
+    assert missing.data == client.get(record_url("10.5072/unknown", "/thumbnail")).data
     assert all("base64" not in json.dumps(landing(client, doi)) for doi in V4_LIVE)
 
 
-def test_thumbnail_flag_when_the_field_was_read():
-    with_image = published("10.5072/t.1", thumbnail="data:image/png;base64,iVBORw0KGgo=")
-    empty = published("10.5072/t.2", thumbnail="")
-    assert map_publication(with_image).extras["thumbnail"] is True
-    assert map_publication(empty).extras["thumbnail"] is False
-    assert map_publication(published("10.5072/t.3")).extras["thumbnail"] is None
+THUMBED = "10.5072/thumb;nail#1/ü"  # characters a URL must escape
+
+
+def test_a_thumbnail_scicat_holds_is_served_by_reference(site):
+    db, store, client = site
+    db["PublishedData"].insert_one(published(THUMBED, thumbnail=data_uri("image/png", PNG)))
+    sync(db, store)
+    doc = landing(client, THUMBED)
+    assert doc["thumbnail"] == SETTINGS.base_url + record_url(THUMBED, "/thumbnail")
+    assert doc["jsonld"]["thumbnailUrl"] == doc["thumbnail"]
+    image = client.get(doc["thumbnail"].removeprefix(SETTINGS.base_url))
+    assert image.status_code == 200
+    assert image.mimetype == "image/png" and image.data == PNG
+    assert image.headers["X-Content-Type-Options"] == "nosniff"
+    assert image.headers["Access-Control-Allow-Origin"] == "*"
+    again = client.get(record_url(THUMBED, "/thumbnail"), headers={"If-None-Match": image.headers["ETag"]})
+    assert again.status_code == 304
+    page = client.get(record_url(THUMBED, ".html")).data.decode()
+    assert f'<img class="thumbnail" src="{doc["thumbnail"]}"'.replace("&", "&amp;") in page
+
+
+def test_a_facility_thumbnail_url_is_referenced_not_served(site):
+    db, store, client = site
+    db["PublishedData"].insert_one(published(
+        "10.5072/thumb.url", metadata={**published("x")["metadata"],
+                                       "thumbnail": "https://images.example.org/p.jpg"}))
+    sync(db, store)
+    assert landing(client, "10.5072/thumb.url")["thumbnail"] == "https://images.example.org/p.jpg"
+    assert client.get(record_url("10.5072/thumb.url", "/thumbnail")).status_code == 404
+
+
+def test_an_unusable_thumbnail_is_a_quality_warning_not_an_image(site):
+    db, store, client = site
+    db["PublishedData"].insert_one(published("10.5072/thumb.svg", thumbnail=data_uri("image/svg+xml", SVG)))
+    sync(db, store)
+    assert landing(client, "10.5072/thumb.svg")["thumbnail"] is None
+    assert client.get(record_url("10.5072/thumb.svg", "/thumbnail")).status_code == 404
+    report = client.get(record_url("10.5072/thumb.svg", "/quality")).get_json()
+    assert "thumbnail-unusable" in json.dumps(report)
+
+
+def test_thumbnails_of_private_and_withdrawn_records_are_not_served(site):
+    db, store, client = site
+    png = data_uri("image/png", PNG)
+    db["PublishedData"].insert_many([published("10.5072/thumb.private", status="private", thumbnail=png),
+                                     published("10.5072/thumb.gone", thumbnail=png)])
+    sync(db, store)
+    assert client.get(record_url("10.5072/thumb.gone", "/thumbnail")).status_code == 200
+    db["PublishedData"].delete_one({"_id": "10.5072/thumb.gone"})
+    sync(db, store, now=T2, full=True)
+    assert client.get(record_url("10.5072/thumb.gone", "/thumbnail")).status_code == 410
+    private = client.get(record_url("10.5072/thumb.private", "/thumbnail"))
+    assert private.status_code == 404
+    assert private.data == client.get(record_url("10.5072/unknown", "/thumbnail")).data
 
 
 def test_no_landing_body_contains_an_email_address(v4_site):

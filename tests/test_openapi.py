@@ -16,8 +16,9 @@ from gateway.app import create_app
 from gateway.landing.openapi import document
 from gateway.rendering import EXPORT_FORMATS
 from test_landing_harness import (  # noqa: F401  (fixtures)
-    NANODISCS, PRIVATE, SETTINGS, T2, record_url, scicat, site, sync, v4_site,
+    NANODISCS, PRIVATE, SETTINGS, T2, published, record_url, scicat, site, sync, v4_site,
 )
+from test_thumbnails import PNG, data_uri
 
 BASE = "http://localhost"
 JSON_TYPES = ("application/problem+json", "application/ld+json", "application/vnd.datacite.datacite+json",
@@ -48,19 +49,23 @@ class _SpecRequest(WerkzeugOpenAPIRequest):
         return b""  # the app has read it; only answers are validated here
 
 
+SUB_RESOURCES = ("/quality", "/thumbnail")
+
+
 def spec_path(path: str) -> str:
     for prefix in ("/records/", "/export/"):
         if path.startswith(prefix):
             rest = path[len(prefix):]
-            suffix = "/quality" if rest.endswith("/quality") else ""
+            suffix = next((s for s in SUB_RESOURCES if rest.endswith(s)), "")
             return prefix + quote(rest[:len(rest) - len(suffix)], safe=".") + suffix
     return path
 
 
 def template(method: str, path: str) -> tuple[str, str]:
     if path.startswith("/records/"):
-        if path.endswith("/quality"):
-            return "/records/{doi}/quality", method
+        for suffix in SUB_RESOURCES:
+            if path.endswith(suffix):
+                return "/records/{doi}" + suffix, method
         return ("/records/{doi}.html" if path.endswith(".html") else "/records/{doi}"), method
     if path.startswith("/export/"):
         return "/export/{doi}", method
@@ -95,7 +100,8 @@ def test_the_document_is_valid_openapi_3_1():
     validate(doc)
     assert doc["openapi"] == "3.1.0"
     assert set(doc["paths"]) == {"/oai", "/export/{doi}", "/export", "/records/{doi}",
-                                 "/records/{doi}.html", "/records/{doi}/quality", "/quality",
+                                 "/records/{doi}.html", "/records/{doi}/quality",
+                                 "/records/{doi}/thumbnail", "/quality",
                                  "/healthz", "/openapi.json"}
 
 
@@ -139,6 +145,19 @@ def test_landing_and_quality_answers(v4_site, checked):
     checked(client.get("/healthz", base_url=BASE))
 
 
+def test_thumbnail_answers(site, checked):
+    db, store, client = site
+    db["PublishedData"].insert_one(published("10.5072/thumb/1", thumbnail=data_uri("image/png", PNG)))
+    sync(db, store)
+    assert checked(client.get(record_url("10.5072/thumb/1"), base_url=BASE)).get_json()["thumbnail"]
+    ok = checked(client.get(record_url("10.5072/thumb/1", "/thumbnail"), base_url=BASE))
+    assert ok.status_code == 200 and ok.mimetype == "image/png"
+    checked(client.get(record_url("10.5072/thumb/1", "/thumbnail"), base_url=BASE,
+                       headers={"If-None-Match": ok.headers["ETag"]}))
+    for doi in (NANODISCS, PRIVATE):  # none held; not public
+        assert checked(client.get(record_url(doi, "/thumbnail"), base_url=BASE)).status_code == 404
+
+
 def test_export_answers(v4_site, checked):
     _, client = v4_site
     one = "/export/" + NANODISCS
@@ -163,7 +182,7 @@ def test_withdrawn_and_not_yet_synced_answers(site, checked):
     db["PublishedData"].update_one({"doi": NANODISCS}, {"$set": {"status": "private", "updatedAt": T2}})
     sync(db, store, now=T2)
     for path in (record_url(NANODISCS), record_url(NANODISCS, ".html"), record_url(NANODISCS, "/quality"),
-                 "/export/" + NANODISCS):
+                 record_url(NANODISCS, "/thumbnail"), "/export/" + NANODISCS):
         assert checked(client.get(path, base_url=BASE)).status_code == 410
 
 
@@ -176,7 +195,8 @@ def test_answers_of_a_failing_store(checked):
 
     client = create_app(SETTINGS, Down()).test_client()
     for path in ("/oai?verb=Identify", record_url(NANODISCS), record_url(NANODISCS, ".html"),
-                 record_url(NANODISCS, "/quality"), "/quality", "/healthz", "/export/" + NANODISCS):
+                 record_url(NANODISCS, "/quality"), record_url(NANODISCS, "/thumbnail"), "/quality",
+                 "/healthz", "/export/" + NANODISCS):
         assert checked(client.get(path, base_url=BASE)).status_code == 503, path
     assert checked(client.post("/oai", data={"verb": "Identify"}, base_url=BASE)).status_code == 503
 

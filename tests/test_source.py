@@ -8,6 +8,7 @@ from bson import ObjectId
 
 from gateway import source
 from gateway.source import SciCatSource, SourceBundle, dataset_ids, proposal_ids, string_ids
+from mappings import thumbnails
 
 TOMCAT_RAW = "20.500.12345/7d0c5a2e-41b8-4f6e-9c3a-5b2e81f0a9d1"
 TOMCAT_DERIVED = "20.500.12345/e39b1f64-0a7d-4c55-8e21-6f4d9a3c7b02"
@@ -50,7 +51,7 @@ def test_unknown_or_non_string_doi_finds_nothing(scicatlive_db, bad):
     assert SciCatSource(scicatlive_db).published(bad) is None
 
 
-def test_thumbnail_is_never_returned(demo_db, empty_db):
+def test_plain_reads_leave_the_thumbnail_out(demo_db, empty_db):
     src = SciCatSource(demo_db)
     assert "thumbnail" not in src.published("10.5072/psi.tomcat.2019.001")
     assert all("thumbnail" not in doc for doc in src.iter_published())
@@ -58,6 +59,34 @@ def test_thumbnail_is_never_returned(demo_db, empty_db):
         {"_id": "10.5072/m", "doi": "10.5072/m", "metadata": {"thumbnail": "x" * 1000, "publicationYear": 2020}}
     )
     assert SciCatSource(empty_db).published("10.5072/m")["metadata"] == {"publicationYear": 2020}
+
+
+def test_bundles_carry_the_thumbnails_read_apart(demo_db, empty_db):
+    stored = demo_db.PublishedData.find_one({"thumbnail": {"$exists": True, "$ne": ""}})
+    bundle = SciCatSource(demo_db).bundle(doi_of(stored))
+    assert bundle.published["thumbnail"] == stored["thumbnail"]
+    empty_db.PublishedData.insert_many([
+        {"_id": "10.5072/meta", "doi": "10.5072/meta", "metadata": {"thumbnail": "m", "publicationYear": 2020}},
+        {"_id": "10.5072/none", "doi": "10.5072/none", "metadata": {"publicationYear": 2020}},
+    ])
+    src = SciCatSource(empty_db)
+    assert src.bundle("10.5072/meta").published["metadata"] == {"thumbnail": "m", "publicationYear": 2020}
+    assert "thumbnail" not in src.bundle("10.5072/none").published["metadata"]
+
+
+def test_a_thumbnail_too_long_to_read_is_replaced_by_its_length(empty_db, monkeypatch):
+    monkeypatch.setattr(thumbnails, "MAX_CHARS", 100)
+    empty_db.PublishedData.insert_one({"_id": "10.5072/big", "doi": "10.5072/big", "thumbnail": "x" * 101})
+    assert SciCatSource(empty_db).bundle("10.5072/big").published["thumbnail"] == thumbnails.Oversized(101)
+
+
+def test_bundles_of_does_not_change_the_documents_it_is_given(demo_db):
+    src = SciCatSource(demo_db)
+    docs = list(src.iter_published())
+    before = [dict(doc, metadata=dict(doc.get("metadata") or {})) for doc in docs]
+    bundles = list(src.bundles_of(docs))
+    assert any("thumbnail" in b.published for b in bundles)
+    assert [dict(doc, metadata=dict(doc.get("metadata") or {})) for doc in docs] == before
 
 
 # -- iteration -------------------------------------------------------------------
@@ -177,7 +206,7 @@ def test_bundles_cover_every_record_with_the_same_links(request, db_fixture):
         assert isinstance(bundle, SourceBundle)
         assert ids(bundle.datasets) == ids(single.datasets)
         assert ids(bundle.proposals) == ids(single.proposals)
-        assert "thumbnail" not in bundle.published
+        assert bundle.published == single.published
 
 
 def test_bundles_changed_since(demo_db):

@@ -143,9 +143,9 @@ _SCHEMAS = {
                 "properties": {"id": {"type": "string"},
                                "title": _nullable("string", description="Only for public proposals.")}}},
             "downloadLink": _nullable("string", format="uri"),
-            "thumbnail": _nullable("boolean", description=(
-                "Whether SciCat holds a thumbnail image for the publication (the image itself "
-                "is never served here); null when the gateway did not read that field.")),
+            "thumbnail": _nullable("string", format="uri", description=(
+                "Where the publication's thumbnail image is: /records/{doi}/thumbnail when SciCat "
+                "holds the image, the facility's own URL when it holds one; null when there is none.")),
             "citation": {"type": "string", "description": "DataCite's recommended citation form."},
             "jsonld": _ref("JsonLd"),
         },
@@ -308,7 +308,9 @@ def _export_all() -> dict:
     }}
 
 
-def _stored_view(operation: str, summary: str, media_type: str, media: dict) -> dict:
+def _stored_view(operation: str, summary: str, media_type: str, media: dict,
+                 not_found: str | None = None) -> dict:
+    missing = _problem(not_found) if not_found else {"$ref": "#/components/responses/NotFound"}
     return {"get": {
         "tags": ["Landing pages"], "operationId": operation, "summary": summary,
         "parameters": [{"$ref": "#/components/parameters/doi"}],
@@ -317,7 +319,7 @@ def _stored_view(operation: str, summary: str, media_type: str, media: dict) -> 
                     "headers": _header_refs("ETag", "Last-Modified", "Cache-Control",
                                             "Access-Control-Allow-Origin")},
             "304": {"$ref": "#/components/responses/NotModified"},
-            "404": {"$ref": "#/components/responses/NotFound"},
+            "404": missing,
             "410": {"$ref": "#/components/responses/Gone"},
             "503": {"$ref": "#/components/responses/Unavailable"},
         },
@@ -350,9 +352,13 @@ def document(base_url: str | None = None) -> dict:
         "/export/{doi}": _export_one(),
         "/export": _export_all(),
         # The suffixed paths first: a matcher trying them in order then reads a path ending
-        # in .html or /quality as that view (the app does so unless the whole path is a DOI).
+        # in .html, /quality or /thumbnail as that view (the app does so unless the whole path
+        # is a DOI).
         "/records/{doi}.html": _stored_view("landingPage", "Landing page of one record (HTML with "
                                             "embedded schema.org JSON-LD)", "text/html", _OPAQUE),
+        "/records/{doi}/thumbnail": _stored_view(
+            "recordThumbnail", "The publication's thumbnail image (PNG, JPEG, GIF or WebP)", "image/*",
+            _OPAQUE, "No such public record, or it has no thumbnail the gateway serves."),
         "/records/{doi}/quality": _stored_view("recordQuality", "Metadata quality report of one record",
                                                "application/json", {"schema": _ref("QualityReport")}),
         "/records/{doi}": _stored_view("landingRecord", "Landing-page JSON of one record",

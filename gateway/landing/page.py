@@ -25,12 +25,13 @@ _TEMPLATE = """<!DOCTYPE html>
 {% endif %}<link rel="canonical" href="{{ canonical }}">
 <script type="application/ld+json">{{ jsonld }}</script>
 <style>body{font-family:sans-serif;max-width:50rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
-.abstract{white-space:pre-line}.citation{background:#f4f4f4;padding:.75rem}</style>
+.abstract{white-space:pre-line}.thumbnail{max-width:100%;max-height:16rem}.citation{background:#f4f4f4;padding:.75rem}</style>
 </head>
 <body>
 <main>
 <h1>{{ title }}</h1>
-<p class="doi">DOI: <a href="{{ doi_url }}">{{ doi_url }}</a></p>
+{% if thumbnail %}<img class="thumbnail" src="{{ thumbnail }}" alt="" loading="lazy">
+{% endif %}<p class="doi">DOI: <a href="{{ doi_url }}">{{ doi_url }}</a></p>
 {% if creators %}<section class="creators"><h2>Creators</h2><ul>
 {% for c in creators %}<li>{{ c.name }}{% if c.orcid %} <a href="{{ c.orcid }}" title="ORCID iD">{{ c.orcid }}</a>{% endif %}{% if c.affiliations %} ({{ c.affiliations | join("; ") }}){% endif %}</li>
 {% endfor %}{% if etal %}<li>et al.</li>
@@ -90,6 +91,7 @@ def render_page(document: dict) -> bytes:
         datasets=document["datasets"],
         proposals=document["proposals"],
         download=http_link(document.get("downloadLink")),
+        thumbnail=http_link(document.get("thumbnail")),
         licences=[{"name": r["rights"], "url": http_link(r.get("rightsUri"))}
                   for r in record.get("rightsList", []) if r.get("rights")],
     ).encode()

@@ -1,5 +1,6 @@
 """``GET /records/<doi>`` (landing JSON), ``/records/<doi>.html`` (landing page),
-``/records/<doi>/quality`` (quality report), ``/quality`` (repository summary) and
+``/records/<doi>/quality`` (quality report), ``/records/<doi>/thumbnail`` (the image SciCat
+holds for the publication), ``/quality`` (repository summary) and
 ``/openapi.json``.
 
 Everything is read as stored bytes: nothing here maps or renders a record. All answer GET
@@ -10,22 +11,25 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from datetime import datetime
 from typing import Iterator
 
 from flask import Blueprint, Response
 
 from gateway import web
 from gateway.web import gone, not_found, unavailable
+from mappings.thumbnails import media_type_of
 
 from . import ledger, openapi
-from .renderings import LANDING, LANDING_HTML, QUALITY
+from .document import THUMBNAIL_PATH
+from .renderings import LANDING, LANDING_HTML, QUALITY, THUMBNAIL
 from .responses import HTML, JSON, body_tag, representation
 
 log = logging.getLogger(__name__)
 
 MEDIA_TYPES = {LANDING: JSON, LANDING_HTML: HTML, QUALITY: JSON}
 # A path ending so names that view of the DOI before it (unless the whole path is a DOI).
-SUFFIXES = (("/quality", QUALITY), (".html", LANDING_HTML))
+SUFFIXES = (("/quality", QUALITY), (".html", LANDING_HTML), (THUMBNAIL_PATH, THUMBNAIL))
 # Curators look at quality right after fixing something: caches must ask every time.
 NO_CACHE = "no-cache"
 
@@ -70,8 +74,23 @@ def _answer(doi: str, key: str) -> Response | None:
     if key not in stored.formats:
         log.error("%s has no stored %s rendering; a full sync renders it", doi, key)
         return unavailable("This view of the record is not rendered yet.")
+    body = stored.formats[key]
     tag = f"{stored.content_hash}.{key.replace(':', '.')}"
-    return _cached(representation(stored.formats[key], MEDIA_TYPES[key], tag, stored.datestamp), key)
+    if key == THUMBNAIL:
+        return _thumbnail(body, tag, stored.datestamp)
+    return _cached(representation(body, MEDIA_TYPES[key], tag, stored.datestamp), key)
+
+
+def _thumbnail(body: bytes, tag: str, datestamp: datetime) -> Response:
+    """The stored image; the mapping kept only bytes whose type it could tell from them."""
+    media_type = media_type_of(body)
+    if media_type is None:  # the record has no thumbnail (stored empty)
+        return _cached(not_found(), THUMBNAIL)
+    response = _cached(representation(body, media_type, tag, datestamp), THUMBNAIL)
+    # Never let a browser guess another type for bytes that came from a database.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 def _cached(response: Response, key: str) -> Response:
