@@ -30,8 +30,6 @@ PROPOSALS = "Proposal"
 # than a second, partial filter here that readers might come to rely on.
 PUBLISHED_PROJECTION = {"thumbnail": 0, "metadata.thumbnail": 0}
 THUMBNAIL_PROJECTION = {"thumbnail": 1, "metadata.thumbnail": 1}
-# Documents per reply when reading thumbnails: each may hold up to 16 MB.
-THUMBNAIL_BATCH = 4
 LINKED_PROJECTION = {"thumbnail": 0, "scientificMetadata": 0, "history": 0}
 
 # Upper bound for one `$in` list, so a huge pidArray becomes several queries.
@@ -129,14 +127,15 @@ class SciCatSource:
         """Copies of the documents with their thumbnail fields, each read on its own and
         bounded: a value longer than ``thumbnails.MAX_CHARS`` becomes ``Oversized``.
 
-        The main read projects thumbnails away so that a batch of documents never holds
-        up to 16 MB each; here a few at a time pass, and only bounded values stay.
+        The main reads project thumbnails away, since whole lists of changed documents are
+        held at once. Here one server reply at a time passes (MongoDB caps a reply at 16 MiB
+        whatever the batch size), and only bounded values stay.
         """
         keys = [doc["_id"] for doc in docs if "_id" in doc]
         found: dict = {}
         for start in range(0, len(keys), IN_CHUNK):
             cursor = self._published.find({"_id": {"$in": keys[start:start + IN_CHUNK]}},
-                                          THUMBNAIL_PROJECTION, batch_size=THUMBNAIL_BATCH)
+                                          THUMBNAIL_PROJECTION)
             with cursor:
                 for stored in cursor:
                     fields = _bounded_thumbnails(stored)
