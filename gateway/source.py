@@ -122,10 +122,9 @@ class SciCatSource:
             for doc, linked, ids in zip(docs, datasets, prop_ids)
         ]
 
-
     def _with_thumbnails(self, docs: list[dict]) -> list[dict]:
-        """Copies of the documents with their thumbnail fields, each read on its own and
-        bounded: a value longer than ``thumbnails.MAX_CHARS`` becomes ``Oversized``.
+        """Copies of the documents with their thumbnail fields, read apart and bounded:
+        a value longer than ``thumbnails.MAX_CHARS`` becomes ``Oversized``.
 
         The main reads project thumbnails away, since whole lists of changed documents are
         held at once. Here one server reply at a time passes (MongoDB caps a reply at 16 MiB
