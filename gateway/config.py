@@ -23,7 +23,7 @@ def _split_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+def _positive_int(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
     raw = env.get(name)
     if raw is None or not raw.strip():
         return default
@@ -31,8 +31,8 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw.strip())
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be at least 1")
+    if value < least:
+        raise ConfigError(f"{name} must be at least {least}")
     return value
 
 
@@ -45,6 +45,7 @@ def _header_value(env: Mapping[str, str], name: str, default: str) -> str:
 
 
 DEFAULT_EXPORT_CACHE_CONTROL = "public, max-age=3600"
+DEFAULT_SYNC_FULL_EVERY = 24 * 3600
 
 
 # An oai-identifier namespace must be a domain name; a base URL on an IP address (the demo
@@ -82,6 +83,9 @@ class Settings:
     # /export: the Cache-Control of single-record answers, records per store page in bulk.
     export_cache_control: str = DEFAULT_EXPORT_CACHE_CONTROL
     export_page_size: int = 500
+    # Sync: seconds between full passes (0: only when needed). Deleted Datasets and
+    # Proposals leave nothing an incremental pass can find; a full pass re-maps everything.
+    sync_full_every: int = DEFAULT_SYNC_FULL_EVERY
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None,
@@ -122,6 +126,7 @@ class Settings:
             export_cache_control=_header_value(env, "GATEWAY_EXPORT_CACHE_CONTROL",
                                                DEFAULT_EXPORT_CACHE_CONTROL),
             export_page_size=_positive_int(env, "GATEWAY_EXPORT_PAGE_SIZE", 500),
+            sync_full_every=_positive_int(env, "GATEWAY_SYNC_FULL_EVERY", DEFAULT_SYNC_FULL_EVERY, least=0),
         )
 
     @property

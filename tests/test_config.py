@@ -30,7 +30,14 @@ def test_P20_serve_defaults_the_base_url_to_its_own_address_but_the_environment_
     {"GATEWAY_OAI_PAGE_SIZE": "0"},
     {"GATEWAY_OAI_PAGE_SIZE": "many"},
     {"GATEWAY_EXPORT_CACHE_CONTROL": "public\r\nSet-Cookie: x=1"},
+    {"GATEWAY_SYNC_FULL_EVERY": "-1"},
 ])
 def test_bad_values_are_refused_with_a_clear_error(env):
     with pytest.raises(ConfigError):
         Settings.from_env(env)
+
+
+def test_full_sync_passes_are_daily_unless_configured():
+    assert Settings.from_env({}).sync_full_every == 86400
+    assert Settings.from_env({"GATEWAY_SYNC_FULL_EVERY": "0"}).sync_full_every == 0
+    assert Settings.from_env({"GATEWAY_SYNC_FULL_EVERY": " 3600 "}).sync_full_every == 3600

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -18,6 +18,7 @@ from gateway.store.base import PageQuery
 from gateway.sync import SyncReport, Syncer
 from gateway.sync import syncer as syncer_module
 from gateway.sync.sets import escape_token, set_name, unescape_token
+from gateway.sync.state import SyncState
 from mappings.datacite import map_publication
 
 T1 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -216,6 +217,45 @@ def test_two_documents_with_one_doi_one_public_is_not_a_withdrawal(v4, store):
 
 
 # -- follow --------------------------------------------------------------------------------
+
+
+def test_a_deleted_dataset_is_noticed_by_the_next_periodic_full_pass(v4, store):
+    doi = "10.5072/ess.4f2a9c1e7b"
+    sync = syncer(v4, store, sync_full_every=24 * 3600)
+    sync.run_once(now=T1)
+    before = store.get(doi)
+    assert b"ESS-2025-0042" in before.formats["datacite"]
+    # Deleting leaves no updatedAt anywhere: an incremental pass cannot see it.
+    v4.Dataset.delete_many({"pid": {"$in": ["20.500.12269/ds-0001", "20.500.12269/ds-0002"]}})
+    incremental = sync.run_once(now=T1 + timedelta(hours=23))
+    assert incremental.read < len(V4_PUBLIC) and store.get(doi).content_hash == before.content_hash
+    full = sync.run_once(now=T1 + timedelta(hours=24))
+    assert full.read == len(V4_PUBLIC) + 1  # every publication, the private draft too
+    after = store.get(doi)
+    assert after.content_hash != before.content_hash and after.datestamp == T1 + timedelta(hours=24)
+    assert b"ESS-2025-0042" not in after.formats["datacite"]  # the proposal came through them
+    assert store.get_state("sync.last_full") == (T1 + timedelta(hours=24)).isoformat()
+
+
+def test_periodic_full_passes_can_be_turned_off(v4, store):
+    sync = syncer(v4, store, sync_full_every=0)
+    sync.run_once(now=T1)
+    assert sync.run_once(now=T1 + timedelta(days=30)).read < len(V4_PUBLIC)
+
+
+@pytest.mark.parametrize("last_full, every, due", [
+    (T1, 3600, None),                          # 59 minutes ago
+    (T1 - timedelta(minutes=1), 3600, True),   # an hour ago
+    (None, 3600, True),                        # a store from before full passes were recorded
+    (None, 0, None),                           # turned off
+])
+def test_when_a_full_pass_is_due(v4, store, last_full, every, due):
+    settings = Settings(sync_full_every=every)
+    Syncer(SciCatSource(v4), store, settings).run_once(now=T1)  # records version and settings
+    state = SyncState.load(store)
+    state.last_full = last_full
+    reason = state.needs_full(settings, T1 + timedelta(minutes=59))
+    assert (reason is not None) == bool(due), reason
 
 
 def test_follow_runs_passes_until_stopped(v4, store):

@@ -27,6 +27,7 @@ _WATERMARK = "sync.watermark."
 _MAPPING_VERSION = "sync.mapping_version"
 _RENDER_SETTINGS = "sync.render_settings"
 _LAST_RUN = "sync.last_run"
+_LAST_FULL = "sync.last_full"
 
 
 def render_settings(settings: Settings) -> str:
@@ -53,6 +54,7 @@ class SyncState:
     watermarks: dict[str, datetime | None] = field(default_factory=dict)
     mapping_version: str | None = None
     render_settings: str | None = None
+    last_full: datetime | None = None  # when the last full pass started
 
     @classmethod
     def load(cls, store: RecordStore) -> "SyncState":
@@ -60,9 +62,10 @@ class SyncState:
             watermarks={name: _parse(store.get_state(_WATERMARK + name)) for name in WATERMARKED},
             mapping_version=store.get_state(_MAPPING_VERSION),
             render_settings=store.get_state(_RENDER_SETTINGS),
+            last_full=_parse(store.get_state(_LAST_FULL)),
         )
 
-    def needs_full(self, settings: Settings) -> str | None:
+    def needs_full(self, settings: Settings, now: datetime) -> str | None:
         """Why every record must be re-mapped, or None when an incremental pass will do."""
         if self.mapping_version is None:
             return "first sync"
@@ -70,7 +73,14 @@ class SyncState:
             return f"mapping version {self.mapping_version} -> {datacite.MAPPING_VERSION}"
         if self.render_settings != render_settings(settings):
             return "settings that shape the records changed"
+        every = settings.sync_full_every
+        if every and (self.last_full is None or now - self.last_full >= timedelta(seconds=every)):
+            # What a deleted Dataset or Proposal changed is only found by re-mapping.
+            return f"no full pass for {every} s"
         return None
+
+    def full_pass_started(self, now: datetime) -> None:
+        self.last_full = now
 
     def since(self, name: str) -> datetime | None:
         """Where the next query on a collection starts; None reads all of it."""
@@ -90,6 +100,8 @@ class SyncState:
         store.set_state(_MAPPING_VERSION, datacite.MAPPING_VERSION)
         store.set_state(_RENDER_SETTINGS, render_settings(settings))
         store.set_state(_LAST_RUN, finished.isoformat())
+        if self.last_full is not None:
+            store.set_state(_LAST_FULL, self.last_full.isoformat())
 
 
 def _parse(value: str | None) -> datetime | None:

@@ -96,12 +96,13 @@ class Syncer:
         started = time.monotonic()
         clock = _clock(now)
         state = SyncState.load(self.store)
-        reason = "requested" if full else state.needs_full(self.settings)
+        reason = "requested" if full else state.needs_full(self.settings, clock())
         db = self.source.db
         run = _Run(index=changes.published_index(db, self.settings.mapping_options),
                    known=self.store.hashes())
         if reason:
             log.info("full sync: %s", reason)
+            state.full_pass_started(clock())
             bundles = self._all(state)
         else:
             bundles = self._changed(state, run)
