@@ -4,6 +4,7 @@ Each pass runs at a frozen time, so every datestamp written can be named exactly
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -16,6 +17,7 @@ from gateway.source import SciCatSource
 from gateway.store.base import PageQuery
 from gateway.sync import Syncer, syncer as syncer_module
 from mappings import datacite
+from test_thumbnails import PNG, data_uri
 
 T1 = datetime(2030, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 T2 = T1 + timedelta(hours=1)
@@ -212,6 +214,24 @@ def test_a_setting_that_shapes_records_re_renders_them(v4, store):
         report = Syncer(SciCatSource(v4), store, Settings(datacentre_symbol="ESS.NEW")).run_once()
     assert report.changed == 4  # oai_datacite carries the symbol
     assert all(stamp == T2 for stamp in stamps(store).values())
+
+
+def test_a_new_base_url_re_renders_the_records_that_link_to_their_thumbnail(v4, store):
+    doi = "10.5072/ess.thumb"
+    v4.PublishedData.insert_one({**v4.PublishedData.find_one({"_id": "10.5072/ess.public01"}),
+                                 "_id": doi, "doi": doi, "thumbnail": data_uri("image/png", PNG),
+                                 # older than the watermarks and linked to nothing: only a
+                                 # full pass reads it again
+                                 "updatedAt": datetime(2020, 1, 1, tzinfo=timezone.utc),
+                                 "datasetPids": []})
+    sync_at(v4, store, T1)
+    before = stamps(store)
+    with freeze_time(T2):
+        report = Syncer(SciCatSource(v4), store, Settings(base_url="https://gateway.new.example")).run_once()
+    assert report.changed == 1
+    assert advanced(before, stamps(store)) == {doi}
+    landing = json.loads(store.get(doi, "landing").formats["landing"])
+    assert landing["thumbnail"] == "https://gateway.new.example/records/10.5072/ess.thumb/thumbnail"
 
 
 # -- ordering ---------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ def render_settings(settings: Settings) -> str:
     """
     used = {
         "renderings": sorted(STORED_RENDERINGS),
+        "base_url": settings.base_url,  # landing documents link the thumbnails they serve
         "repository_identifier": settings.repository_identifier,
         "landing_page_url": settings.landing_page_url,
         "proposal_pid_url": settings.proposal_pid_url,
