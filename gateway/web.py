@@ -16,7 +16,7 @@ from pymongo.errors import PyMongoError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from gateway.config import Settings
-from gateway.store.base import RecordStore
+from gateway.store.base import RecordStore, StoredRecord
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,18 @@ def app_settings() -> Settings:
 
 def app_store() -> RecordStore:
     return current_app.extensions[STORE_EXTENSION]
+
+
+def stored_record(doi: str, fmt: str) -> StoredRecord | None:
+    """The record of a DOI asked for in any ASCII case, as DOI names are case-insensitive
+    (DataCite's API writes them in lower case, SciCat may hold them in upper case)."""
+    store = app_store()
+    record = store.get(doi, fmt)
+    if record is None:
+        canonical = store.resolve(doi)
+        if canonical is not None and canonical != doi:
+            record = store.get(canonical, fmt)
+    return record
 
 
 def problem(status: int, detail: str, headers: dict | None = None, **members) -> Response:

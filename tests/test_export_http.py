@@ -106,6 +106,18 @@ def test_an_unencoded_hash_is_a_fragment_and_never_reaches_the_server(client):
     assert client.get("/export/10.5072/x#frag").status_code == 404
 
 
+def test_a_doi_is_found_whatever_its_ascii_case(client):
+    exact = client.get(path(DOI), query_string={"format": "datacite-json"})
+    for variant in (DOI.upper(), "10.5072/Ess.Plain01", "10.5072/PRøVE-üNï-数据"):
+        response = client.get(path(variant), query_string={"format": "datacite-json"})
+        assert response.status_code == 200, variant
+    upper = client.get(path(DOI.upper()), query_string={"format": "datacite-json"})
+    assert upper.data == exact.data and upper.headers["ETag"] == exact.headers["ETag"]
+    assert upper.get_json()["doi"] == DOI  # the record keeps the DOI as SciCat holds it
+    assert client.get(path("10.5072/ESS.WITHDRAWN")).status_code == 410
+    assert client.get(path("10.5072/PRØVE-ÜNÏ-数据")).status_code == 404  # only ASCII letters fold
+
+
 # -- errors ------------------------------------------------------------------------------
 
 

@@ -148,6 +148,17 @@ def test_thumbnails_of_private_and_withdrawn_records_are_not_served(site):
     assert private.data == client.get(record_url("10.5072/unknown", "/thumbnail")).data
 
 
+def test_every_view_finds_a_doi_whatever_its_ascii_case(v4_site):
+    _, client = v4_site
+    for suffix in ("", ".html", "/quality"):
+        exact = client.get(record_url(NANODISCS, suffix))
+        upper = client.get(record_url(NANODISCS.upper(), suffix))
+        assert upper.status_code == 200 and upper.data == exact.data, suffix
+    unknown = client.get(record_url("10.5072/unknown"))
+    private = client.get(record_url(PRIVATE.upper()))
+    assert private.status_code == 404 and private.data == unknown.data
+
+
 def test_no_landing_body_contains_an_email_address(v4_site):
     _, client = v4_site
     for doi in V4_LIVE:

@@ -93,6 +93,25 @@ def test_get_with_format_carries_only_that_format(store):
     assert store.get("10.1/a").formats == {"oai_dc": b"dc", "header": b"h", "schema.org": b"ld"}
 
 
+def test_resolve_finds_an_identifier_whatever_its_ascii_case(store):
+    store.upsert_many([rec("10.17199/BRIGHTNESS/MB0001"), rec("10.1/Zürich")])
+    assert store.resolve("10.17199/BRIGHTNESS/MB0001") == "10.17199/BRIGHTNESS/MB0001"
+    assert store.resolve("10.17199/brightness/mb0001") == "10.17199/BRIGHTNESS/MB0001"
+    assert store.resolve("10.1/züRICH") == "10.1/Zürich"  # only ASCII letters fold, as in DOIs
+    assert store.resolve("10.1/ZÜRICH") is None
+    assert store.resolve("10.17199/brightness/mb000") is None
+    assert store.resolve("10.17199/%") is None and store.resolve("10.17199/_RIGHTNESS/MB0001") is None
+
+
+def test_resolve_prefers_the_exact_identifier_then_a_live_record(store):
+    store.upsert_many([rec("10.1/ab"), rec("10.1/AB", deleted=True), rec("10.1/Ab")])
+    assert store.resolve("10.1/AB") == "10.1/AB"  # exact, though deleted
+    assert store.resolve("10.1/aB") == "10.1/Ab"  # live before deleted, then least identifier
+    store.upsert(rec("10.1/Ab", deleted=True))
+    store.upsert(rec("10.1/ab", deleted=True))
+    assert store.resolve("10.1/aB") == "10.1/AB"  # all deleted: the least identifier
+
+
 def test_upsert_replaces_the_whole_record(store):
     store.upsert(rec("10.1/a", 1, sets=("a", "b"), formats={"oai_dc": b"old", "header": b"h"}))
     store.upsert(rec("10.1/a", 9, sets=("c",), formats={"oai_dc": b"new"}, digest="h2"))

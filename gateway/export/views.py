@@ -59,7 +59,7 @@ def one_record(doi: str) -> Response:
     except arguments.ArgumentError as error:
         return web.bad_request(str(error))
     key = export_key(choice.name)
-    record = web.app_store().get(doi, key)
+    record = web.stored_record(doi, key)
     if record is None:
         return _cacheable(web.not_found())
     if record.deleted:

@@ -62,8 +62,9 @@ _RESPONSES = {
 
 _PARAMETERS = {
     "doi": {"name": "doi", "in": "path", "required": True,
-            "description": "The DOI as registered, e.g. `10.5072/abc-123`; its \"/\" may be sent "
-                           "as it is or percent-encoded (`10.5072%2Fabc-123`).",
+            "description": "The DOI, e.g. `10.5072/abc-123`; its \"/\" may be sent as it is or "
+                           "percent-encoded (`10.5072%2Fabc-123`). Matched regardless of the case "
+                           "of ASCII letters, as DOI names are.",
             "schema": {"type": "string", "pattern": "^10\\.", "minLength": 4}},
 }
 
@@ -220,7 +221,7 @@ _OAI_PARAMETERS = [
         ("verb", "Identify, ListMetadataFormats, ListSets, ListIdentifiers, ListRecords or GetRecord "
                  "(any other value is answered with the OAI-PMH error badVerb, HTTP 200)."),
         ("identifier", "oai:<repositoryIdentifier>:<DOI>"),
-        ("metadataPrefix", "oai_dc or oai_datacite"),
+        ("metadataPrefix", "oai_dc, oai_datacite or datacite"),
         ("from", "UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)"),
         ("until", "UTC date or date-time"),
         ("set", "a setSpec from ListSets"),

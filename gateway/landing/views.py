@@ -63,10 +63,10 @@ def _answer(doi: str, key: str) -> Response | None:
     if key == QUALITY:
         # A public record that fails now: its current report, not the one of the last
         # good version the store may still serve.
-        report = ledger.invalid_report(web.app_store(), doi)
+        report = ledger.invalid_report(web.app_store(), web.app_store().resolve(doi) or doi)
         if report is not None:
             return _cached(representation(report, JSON, body_tag(report)), key)
-    stored = web.app_store().get(doi, key)
+    stored = web.stored_record(doi, key)
     if stored is None:
         return None
     if stored.deleted:

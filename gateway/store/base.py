@@ -46,6 +46,11 @@ class RecordStore(Protocol):
     def get(self, identifier: str, fmt: str | None = None) -> StoredRecord | None:
         """The record; ``formats`` holds only ``fmt`` when given (or nothing if it lacks it)."""
 
+    def resolve(self, identifier: str) -> str | None:
+        """The stored identifier equal to ``identifier`` up to ASCII case (DOIs are
+        case-insensitive): ``identifier`` itself when stored, else a live record before a
+        deleted one, then the least identifier; None when there is none."""
+
     def page(self, query: PageQuery, fmt: str | None = None) -> list[StoredRecord]:
         """Records in (datestamp, identifier) order after ``query.after``; with ``fmt``
         each record carries only that format's bytes (deleted records carry none)."""
@@ -73,6 +78,15 @@ class RecordStore(Protocol):
     def set_state(self, key: str, value: str) -> None: ...
 
     def close(self) -> None: ...
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def fold_case(identifier: str) -> str:
+    """ASCII letters upper-cased, nothing else: the case-insensitivity of DOI names (and of
+    SQLite's NOCASE collation), so that both stores match alike."""
+    return identifier.translate(_ASCII_UPPER)
 
 
 def with_ancestors(specs: Iterable[str]) -> set[str]:

@@ -2,8 +2,8 @@
 
 It lives in a database the gateway owns, never in SciCat's. One document per record::
 
-    {_id: identifier, datestamp: BSON date, deleted: bool, sets: [spec, ...],
-     content_hash: str, formats: {fmt: Binary, ...}}
+    {_id: identifier, folded: identifier in ASCII upper case, datestamp: BSON date,
+     deleted: bool, sets: [spec, ...], content_hash: str, formats: {fmt: Binary, ...}}
 
 ``sets`` holds every ancestor of the sets a record lists, so "the set and its descendants"
 is one equality on ``sets``, and the (sets, datestamp, _id) index serves a selective
@@ -19,7 +19,7 @@ from bson.codec_options import CodecOptions
 from pymongo import ASCENDING, MongoClient, ReplaceOne, UpdateOne
 
 from gateway.store.base import PageQuery, StoredRecord
-from gateway.store.base import with_ancestors
+from gateway.store.base import fold_case, with_ancestors
 
 DEFAULT_DB = "scicat_gateway"
 
@@ -54,6 +54,7 @@ def _to_document(record: StoredRecord) -> dict:
     formats = {} if record.deleted else {_field(f): bytes(b) for f, b in record.formats.items()}
     return {
         "_id": record.identifier,
+        "folded": fold_case(record.identifier),
         "datestamp": _utc_seconds(record.datestamp),
         "deleted": bool(record.deleted),
         "sets": sorted(with_ancestors(record.sets)),
@@ -117,6 +118,7 @@ class MongoStore:
         self._state = db["state"]
         self._records.create_index(_KEYSET_ORDER, name="keyset")
         self._records.create_index(_SET_KEYSET_ORDER, name="set_keyset")
+        self._records.create_index("folded", name="folded")
 
     # -- writing ---------------------------------------------------------------------
 
@@ -148,6 +150,11 @@ class MongoStore:
     def get(self, identifier: str, fmt: str | None = None) -> StoredRecord | None:
         doc = self._records.find_one({"_id": identifier}, _projection(fmt))
         return None if doc is None else _from_document(doc)
+
+    def resolve(self, identifier: str) -> str | None:
+        found = [(doc["_id"] != identifier, bool(doc.get("deleted")), doc["_id"])
+                 for doc in self._records.find({"folded": fold_case(identifier)}, {"deleted": 1})]
+        return min(found)[2] if found else None
 
     def page(self, query: PageQuery, fmt: str | None = None) -> list[StoredRecord]:
         cursor = (self._records.find(_window(query, keyset=True), _projection(fmt))

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS records (
     content_hash TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_keyset ON records (datestamp, identifier);
+-- DOIs are case-insensitive: resolve() finds a record whatever the case it is asked in.
+CREATE INDEX IF NOT EXISTS records_nocase ON records (identifier COLLATE NOCASE);
 
 CREATE TABLE IF NOT EXISTS record_sets (
     identifier TEXT NOT NULL,
@@ -304,6 +306,14 @@ class SQLiteStore:
     def get(self, identifier: str, fmt: str | None = None) -> StoredRecord | None:
         found = self._select(_Window("records r", "r", "r.identifier = ?", [identifier]), 1, fmt)
         return found[0] if found else None
+
+    def resolve(self, identifier: str) -> str | None:
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT identifier FROM records WHERE identifier = ? COLLATE NOCASE "
+                "ORDER BY identifier = ? DESC, deleted, identifier LIMIT 1",
+                (identifier, identifier)).fetchone()
+        return None if row is None else row[0]
 
     def page(self, query: PageQuery, fmt: str | None = None) -> list[StoredRecord]:
         return self._select(_window(query, keyset=True), query.limit, fmt)
