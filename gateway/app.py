@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, store: RecordStore | None = Non
 
 def _register_blueprints(app: Flask) -> None:
     """Every blueprint of the gateway is registered here, and only here."""
+    app.url_map.converters["anything"] = web.AnyText  # before the rules that use it
     app.register_blueprint(oai_views.blueprint, url_prefix="/oai")
     app.register_blueprint(health.blueprint)
     app.register_blueprint(landing_views.blueprint)

@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import Blueprint, Response, current_app, request
 from pymongo.errors import PyMongoError
 from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.routing import PathConverter
 
 from gateway.config import Settings
 from gateway.store.base import RecordStore, StoredRecord
@@ -24,6 +25,16 @@ SETTINGS_EXTENSION = "gateway.settings"
 STORE_EXTENSION = "gateway.store"
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 30
+
+
+class AnyText(PathConverter):
+    """The rest of the path as sent, whatever it holds: nothing, a leading ``/``, a line feed.
+    Werkzeug's ``path`` refuses these, and a path no rule matches never reaches a blueprint:
+    it would get Werkzeug's HTML 404, unreadable cross-origin, not the endpoint's problem
+    answer. Registered as ``anything`` (``gateway.app``)."""
+
+    regex = "(?s:.*)"
+    part_isolating = False  # a regex without "/" would otherwise be matched one segment at a time
 
 
 def app_settings() -> Settings:

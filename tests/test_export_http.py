@@ -106,6 +106,16 @@ def test_an_unencoded_hash_is_a_fragment_and_never_reaches_the_server(client):
     assert client.get("/export/10.5072/x#frag").status_code == 404
 
 
+@pytest.mark.parametrize("target", ["/export/", "/export//10.5072/x", "/export/10.5072/a%0Ab"])
+def test_paths_no_doi_looks_like_get_the_same_problem_404(client, target):
+    # Empty, starting with "/", holding a line feed: once left to Werkzeug's HTML 404, no CORS.
+    response = client.get(target)
+    assert response.status_code == 404
+    assert response.data == client.get(path("10.5072/nothing-here")).data
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.options(target).headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+
+
 def test_a_doi_is_found_whatever_its_ascii_case(client):
     exact = client.get(path(DOI), query_string={"format": "datacite-json"})
     for variant in (DOI.upper(), "10.5072/Ess.Plain01", "10.5072/PRøVE-üNï-数据"):

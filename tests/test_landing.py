@@ -181,6 +181,16 @@ def test_unknown_and_private_dois_get_the_same_404(v4_site):
         assert unknown.get_json()["status"] == 404
 
 
+def test_paths_no_doi_looks_like_get_the_same_404(v4_site):
+    # Empty, starting with "/", holding a line feed: once left to Werkzeug's HTML 404, no CORS.
+    _, client = v4_site
+    expected = client.get(record_url("10.5072/does-not-exist")).data
+    for target in ("/records/", "/records//x", "/records/%2F.html", "/records/10.5072/a%0Ab/quality"):
+        response = client.get(target)
+        assert (response.status_code, response.data) == (404, expected), target
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
 def test_a_withdrawn_record_is_410_in_every_view(site):
     db, store, client = site
     sync(db, store)

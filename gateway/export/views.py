@@ -48,7 +48,7 @@ web.open_to_any_origin(blueprint, _EXPOSED, "Accept, If-None-Match, If-Modified-
 web.answer_store_failures(blueprint)
 
 
-@blueprint.get("/export/<path:doi>", merge_slashes=False)
+@blueprint.get("/export/<anything:doi>", merge_slashes=False)
 def one_record(doi: str) -> Response:
     # The DOI arrives decoded once (by the WSGI server) and is used as it is.
     choice = negotiation.select(request.args.get("format"), request.headers.get("Accept"), RECORD_OFFERS)

@@ -41,7 +41,7 @@ web.open_to_any_origin(blueprint, _EXPOSED, "If-None-Match, If-Modified-Since")
 web.answer_store_failures(blueprint)
 
 
-@blueprint.get("/records/<path:path>", merge_slashes=False)
+@blueprint.get("/records/<anything:path>", merge_slashes=False)
 def record(path: str) -> Response:
     # The DOI arrives decoded once (by the WSGI server) and is used as it is.
     for doi, key in readings(path):
