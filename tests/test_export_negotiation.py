@@ -83,6 +83,12 @@ def test_malformed_ranges_are_skipped(bad):
     assert chosen(bad + ", text/x-bibliography") == "citation"
 
 
+def test_a_q_value_is_read_without_the_space_around_it():
+    # str.strip() takes \x1c-\x1f for space, float() does not: once a ValueError (a 500).
+    for space in (" ", "\t", "\xa0", "\x1c", "\x1f"):
+        assert parse_accept(f"application/ld+json;q={space}0.5{space}")[0].q == 0.5, repr(space)
+
+
 def test_quality_of_a_media_type():
     ranges = parse_accept("text/*;q=0.4, text/x-bibliography;q=0.7, */*;q=0.1")
     assert quality(ranges, "text/x-bibliography") == 0.7

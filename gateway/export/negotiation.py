@@ -62,7 +62,8 @@ def _parse_range(text: str) -> _Range | None:
     for param in params:
         name, _, value = param.partition("=")
         if name.strip().lower() == "q":
-            if not _QVALUE.fullmatch(value.strip()):
+            value = value.strip()  # what is checked is what is read
+            if not _QVALUE.fullmatch(value):
                 return None
             q = float(value)
     return _Range(kind, subtype, q)
