@@ -180,6 +180,14 @@ def test_bad_event_is_400(client):
     assert "publish, register, hide" in response.get_json()["detail"]
 
 
+@pytest.mark.parametrize("query", ["format=ris&format=bibtex", "event=hide&event=publish",
+                                   "format=ris&format=ris"])
+def test_a_repeated_argument_is_400(client, query):
+    response = client.get(path(DOI) + "?" + query)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "more than once" in response.get_json()["detail"]
+
+
 def test_store_failure_is_503_with_retry_after(client, store, monkeypatch):
     def broken(*args, **kwargs):
         raise sqlite3.OperationalError("disk I/O error")

@@ -51,13 +51,14 @@ web.answer_store_failures(blueprint)
 @blueprint.get("/export/<anything:doi>", merge_slashes=False)
 def one_record(doi: str) -> Response:
     # The DOI arrives decoded once (by the WSGI server) and is used as it is.
-    choice = negotiation.select(request.args.get("format"), request.headers.get("Accept"), RECORD_OFFERS)
-    if choice is None:
-        return problems.not_acceptable(RECORD_OFFERS)
-    try:
-        event = arguments.parse_event(request.args.get("event"))
+    try:  # a repeated argument is refused, as on the bulk endpoint: which one was meant?
+        format_name = arguments.single(request.args, "format")
+        event = arguments.parse_event(arguments.single(request.args, "event"))
     except arguments.ArgumentError as error:
         return web.bad_request(str(error))
+    choice = negotiation.select(format_name, request.headers.get("Accept"), RECORD_OFFERS)
+    if choice is None:
+        return problems.not_acceptable(RECORD_OFFERS)
     key = export_key(choice.name)
     record = web.stored_record(doi, key)
     if record is None:
